@@ -1,0 +1,181 @@
+// Package authz decides who may do what where: roles, the permissions each role carries, and the
+// data scope a user's role bindings give for a permission. Every binding reaches its unit's whole
+// subtree and nothing else; no binding means no access (deny by default). No I/O.
+package authz
+
+import (
+	"slices"
+
+	"wuxing/internal/org"
+)
+
+// Role is a role from DOMAIN.md, plus admin for the platform's administrators.
+type Role string
+
+// The roles.
+const (
+	Admin           Role = "admin"
+	CountyAdmin     Role = "county_admin"
+	TownAdmin       Role = "town_admin"
+	Department      Role = "department"
+	BranchSecretary Role = "branch_secretary"
+	GridWorker      Role = "grid_worker"
+	Member          Role = "member"
+	Assessor        Role = "assessor"
+)
+
+// Roles lists every role, highest first.
+var Roles = []Role{Admin, CountyAdmin, TownAdmin, Department, BranchSecretary, GridWorker, Member, Assessor}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Perm is a permission.
+type Perm string
+
+// The permissions.
+const (
+	ViewUnits   Perm = "units.view"
+	EditUnits   Perm = "units.edit"
+	ViewPeople  Perm = "people.view"
+	EditPeople  Perm = "people.edit"
+	SeePhone    Perm = "people.phone"     // phone numbers unmasked
+	SeeIDNumber Perm = "people.id_number" // ID numbers unmasked
+	EditAssign  Perm = "assignments.edit"
+	ManageUsers Perm = "users.manage"
+	ViewAudit   Perm = "audit.view"
+	ImportData  Perm = "data.import"
+	ExportData  Perm = "data.export"
+)
+
+var grants = map[Role][]Perm{
+	Admin:           {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
+	CountyAdmin:     {ViewUnits, EditUnits, ViewPeople, EditPeople, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
+	TownAdmin:       {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
+	Department:      {ViewUnits},
+	BranchSecretary: {ViewUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ImportData, ExportData},
+	GridWorker:      {ViewUnits, ViewPeople, EditPeople, SeePhone},
+	Member:          {ViewUnits},
+	Assessor:        {ViewUnits},
+}
+
+// Has reports whether role r carries permission p.
+func (r Role) Has(p Perm) bool { return slices.Contains(grants[r], p) }
+
+// CanGrant reports whether a holder of role r may bind role other to a user (within r's own
+// scope): administrators grant anything, county administrators anything but admin, town
+// administrators the roles below the town.
+func (r Role) CanGrant(other Role) bool {
+	switch r {
+	case Admin:
+		return other.Valid()
+	case CountyAdmin:
+		return other.Valid() && other != Admin
+	case TownAdmin:
+		return other.Valid() && other != Admin && other != CountyAdmin && other != TownAdmin
+	}
+	return false
+}
+
+// Binding is one role bound to one unit.
+type Binding struct {
+	ID       int64
+	Role     Role
+	UnitID   int64
+	UnitPath string
+	UnitName string
+}
+
+// Principal is an authenticated user and their bindings.
+type Principal struct {
+	UserID   int64
+	Username string
+	PersonID int64
+	Bindings []Binding
+	// System marks the platform itself (command line, demo loader, jobs): unscoped.
+	System bool
+}
+
+// SystemPrincipal is the principal for work the platform does on its own behalf.
+var SystemPrincipal = &Principal{Username: "system", System: true}
+
+// Scope is the set of subtrees a principal may reach for one permission.
+type Scope struct {
+	All   bool     // system work only
+	Paths []string // subtree roots; none means nothing
+}
+
+// Scope returns the subtrees where p holds perm, with nested ones folded into their ancestor.
+func (p *Principal) Scope(perm Perm) Scope {
+	if p == nil {
+		return Scope{}
+	}
+	if p.System {
+		return Scope{All: true}
+	}
+	var paths []string
+	for _, b := range p.Bindings {
+		if b.Role.Has(perm) && b.UnitPath != "" {
+			paths = append(paths, b.UnitPath)
+		}
+	}
+	slices.Sort(paths)
+	var out []string
+	for _, x := range paths {
+		if len(out) > 0 && org.Within(x, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, x)
+	}
+	return Scope{Paths: out}
+}
+
+// Can reports whether p holds perm anywhere.
+func (p *Principal) Can(perm Perm) bool {
+	s := p.Scope(perm)
+	return s.All || len(s.Paths) > 0
+}
+
+// CanAt reports whether p holds perm over the unit with the given path.
+func (p *Principal) CanAt(perm Perm, unitPath string) bool { return p.Scope(perm).Contains(unitPath) }
+
+// Empty reports whether the scope reaches nothing.
+func (s Scope) Empty() bool { return !s.All && len(s.Paths) == 0 }
+
+// Contains reports whether the unit with path lies in the scope.
+func (s Scope) Contains(path string) bool {
+	if s.All {
+		return true
+	}
+	for _, p := range s.Paths {
+		if org.Within(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanGrantAt reports whether p may bind role r at the unit with path: some binding of p that
+// manages users covers the unit and may grant r.
+func (p *Principal) CanGrantAt(r Role, path string) bool {
+	if p.System {
+		return r.Valid()
+	}
+	for _, b := range p.Bindings {
+		if b.Role.Has(ManageUsers) && org.Within(path, b.UnitPath) && b.Role.CanGrant(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Roles returns the distinct roles p holds.
+func (p *Principal) Roles() []Role {
+	var rs []Role
+	for _, b := range p.Bindings {
+		if !slices.Contains(rs, b.Role) {
+			rs = append(rs, b.Role)
+		}
+	}
+	return rs
+}

@@ -1,0 +1,223 @@
+// Package storage keeps wuxing's records in SQLite (the embedded default) or PostgreSQL (the
+// server backend) through one set of SQL in the subset both share. It is the one place where
+// queries are scoped: every public method that reads or changes records takes the acting
+// principal and limits itself to the units that principal may reach.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"wuxing/internal/clock"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is an open database: a pool for writes and one for reads (the same pool on PostgreSQL;
+// on SQLite exactly one writer connection, so writers queue in Go instead of failing busy).
+type DB struct {
+	d     Dialect
+	write *sql.DB
+	read  *sql.DB
+	clock clock.Clock
+	log   *slog.Logger
+	path  string // SQLite file
+}
+
+// Options configure Open.
+type Options struct {
+	Clock  clock.Clock
+	Logger *slog.Logger
+	// ReadConns is the size of the SQLite read pool (default 4).
+	ReadConns int
+}
+
+// ParseURL tells which database a URL names: "postgres://…" or "postgresql://…" for PostgreSQL,
+// "sqlite:PATH" or a plain file path for SQLite.
+func ParseURL(u string) (Dialect, string, error) {
+	switch {
+	case u == "":
+		return "", "", errors.New("storage: empty database URL")
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		if _, err := url.Parse(u); err != nil {
+			return "", "", fmt.Errorf("storage: bad PostgreSQL URL: %w", err)
+		}
+		return Postgres, u, nil
+	case strings.HasPrefix(u, "sqlite:"):
+		u = strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+	case strings.Contains(u, "://"):
+		return "", "", fmt.Errorf("storage: unsupported database URL scheme in %q", redactURL(u))
+	}
+	if u == "" {
+		return "", "", errors.New("storage: empty SQLite path")
+	}
+	return SQLite, u, nil
+}
+
+// redactURL drops a password from a URL for messages.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
+}
+
+// Open opens (and for SQLite, creates) the database that dbURL names. It does not migrate.
+func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
+	d, target, err := ParseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Clock == nil {
+		opt.Clock = clock.System{}
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 4
+	}
+	db := &DB{d: d, clock: opt.Clock, log: opt.Logger}
+	switch d {
+	case Postgres:
+		p, err := sql.Open("pgx", target)
+		if err != nil {
+			return nil, fmt.Errorf("storage: open postgres: %w", err)
+		}
+		p.SetMaxOpenConns(20)
+		p.SetMaxIdleConns(20)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.write, db.read = p, p
+	case SQLite:
+		if dir := filepath.Dir(target); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("storage: create database folder: %w", err)
+			}
+		}
+		db.path = target
+		// busy_timeout first, so the other pragmas wait rather than fail; FULL sync so an
+		// acknowledged write survives a power loss.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		w, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("storage: open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		// The writer must exist first: it switches the file to WAL before readers open it.
+		if err := w.PingContext(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("storage: open sqlite %s: %w", target, err)
+		}
+		r, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("storage: open sqlite readers: %w", err)
+		}
+		r.SetMaxOpenConns(opt.ReadConns)
+		r.SetMaxIdleConns(opt.ReadConns)
+		db.write, db.read = w, r
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.d }
+
+// Clock returns the clock the store stamps records with.
+func (db *DB) Clock() clock.Clock { return db.clock }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return fmt.Errorf("storage: ping: %w", err)
+	}
+	if db.write != db.read {
+		if err := db.write.PingContext(ctx); err != nil {
+			return fmt.Errorf("storage: ping writer: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// provider returns a goose migration provider over this dialect's folder.
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.d))
+	if err != nil {
+		return nil, err
+	}
+	gd := goose.DialectSQLite3
+	if db.d == Postgres {
+		gd = goose.DialectPostgres
+	}
+	return goose.NewProvider(gd, db.write, sub)
+}
+
+// Migrate applies every migration not yet applied, each in its own transaction, and reports
+// which it applied.
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, fmt.Errorf("storage: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	var names []string
+	for _, r := range res {
+		names = append(names, r.Source.Path)
+	}
+	if err != nil {
+		return names, fmt.Errorf("storage: migrate: %w", err)
+	}
+	return names, nil
+}
+
+// MigrationNames lists the embedded migration files of a dialect, in order.
+func MigrationNames(d Dialect) ([]string, error) {
+	entries, err := fs.ReadDir(migrations, "migrations/"+string(d))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names, nil
+}
+
+// Empty reports whether the database holds no units yet (a fresh install).
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM units").Scan(&n); err != nil {
+		return false, fmt.Errorf("storage: count units: %w", err)
+	}
+	return n == 0, nil
+}
