@@ -1,0 +1,6 @@
+package web
+
+// adminRoutes lists this area's routes; the area's handlers live beside it.
+func (s *Server) adminRoutes() []route {
+	return nil
+}
