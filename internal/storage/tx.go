@@ -107,6 +107,9 @@ func subtreeCond(col, path string) (string, []any) {
 	return "(" + col + " >= ? AND " + col + " < ?)", []any{path, pathEnd(path)}
 }
 
+// errNoRows is sql.ErrNoRows, for helpers that report "not found" themselves.
+var errNoRows = sql.ErrNoRows
+
 // notFound maps sql.ErrNoRows to the application's not-found error.
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

@@ -147,21 +147,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	t.Funcs(template.FuncMap{
-		"t": pr.T,
-		"phone": func(phone, unitPath string) string {
-			if pp.CanAt(authz.SeePhone, unitPath) {
-				return phone
-			}
-			return privacy.MaskPhone(phone)
-		},
-		"idnumber": func(id, unitPath string) string {
-			if pp.CanAt(authz.SeeIDNumber, unitPath) {
-				return id
-			}
-			return privacy.MaskIDNumber(id)
-		},
-		"can":   func(perm string) bool { return pp.Can(authz.Perm(perm)) },
-		"canAt": func(perm, unitPath string) bool { return pp.CanAt(authz.Perm(perm), unitPath) },
+		"t":        pr.T,
+		"phone":    func(phone, unitPath string) string { return phoneFor(pp, phone, unitPath) },
+		"idnumber": func(id, unitPath string) string { return idNumberFor(pp, id, unitPath) },
+		"can":      func(perm string) bool { return pp.Can(authz.Perm(perm)) },
+		"canAt":    func(perm, unitPath string) bool { return pp.CanAt(authz.Perm(perm), unitPath) },
 	})
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
@@ -373,4 +363,21 @@ func redirectFlash(w http.ResponseWriter, r *http.Request, to, flashKey string) 
 		sep = "&"
 	}
 	http.Redirect(w, r, to+sep+"flash="+url.QueryEscape(flashKey), http.StatusSeeOther)
+}
+
+// phoneFor is a phone number as the principal may see it: whole where their role needs it for
+// the unit at unitPath, masked elsewhere. The API and exports use it as the templates do.
+func phoneFor(p *authz.Principal, phone, unitPath string) string {
+	if p.CanAt(authz.SeePhone, unitPath) {
+		return phone
+	}
+	return privacy.MaskPhone(phone)
+}
+
+// idNumberFor is an ID number as the principal may see it.
+func idNumberFor(p *authz.Principal, id, unitPath string) string {
+	if p.CanAt(authz.SeeIDNumber, unitPath) {
+		return id
+	}
+	return privacy.MaskIDNumber(id)
 }
