@@ -26,6 +26,8 @@ type User struct {
 	Version      int64
 	CreatedAt    time.Time
 	Bindings     []authz.Binding
+
+	personPath string // the linked person's unit, which places an account with no role
 }
 
 // NewUser is what creating an account takes.
@@ -55,6 +57,23 @@ func (db *DB) CreateUser(ctx context.Context, a Actor, nu NewUser) (*User, error
 	if !a.P.Can(authz.ManageUsers) {
 		return nil, errs.Forbidden()
 	}
+	if fe := checkNewUser(&nu); len(fe) > 0 {
+		return nil, errs.Invalid(fe...)
+	}
+	hash, err := auth.HashPassword(nu.Password)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	err = db.update(ctx, func(t *Tx) (err error) {
+		u, err = t.createUser(ctx, a, nu, hash)
+		return err
+	})
+	return u, err
+}
+
+// checkNewUser normalizes a new account's fields and lists what is wrong with them.
+func checkNewUser(nu *NewUser) []errs.FieldError {
 	nu.Username = strings.ToLower(strings.TrimSpace(nu.Username))
 	var fe []errs.FieldError
 	if !validUsername(nu.Username) {
@@ -69,48 +88,41 @@ func (db *DB) CreateUser(ctx context.Context, a Actor, nu NewUser) (*User, error
 	if nu.Locale != "zh-CN" && nu.Locale != "en" {
 		fe = append(fe, errs.Field("locale", "user.locale.invalid"))
 	}
-	if len(fe) > 0 {
-		return nil, errs.Invalid(fe...)
-	}
-	hash, err := auth.HashPassword(nu.Password)
-	if err != nil {
-		return nil, err
-	}
-	var u *User
-	err = db.update(ctx, func(t *Tx) error {
-		path := "/"
-		if nu.PersonID != 0 {
-			p, err := t.personIn(ctx, a, authz.ViewPeople, nu.PersonID)
-			if err != nil {
-				return errs.Invalid(errs.Field("person_id", "user.person.not_found"))
-			}
-			path = p.UnitPath
-		}
-		var n int
-		if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM users WHERE username = ?", nu.Username).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return errs.Invalid(errs.Field("username", "user.username.taken"))
-		}
-		now := t.db.clock.Now()
-		id, err := t.insert(ctx, `INSERT INTO users (username, person_id, password_hash, locale, active, failed_logins, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?)`, nu.Username, nullID(nu.PersonID), hash, nu.Locale, true, now, now)
-		if err != nil {
-			if t.d.IsUniqueViolation(err) {
-				return errs.Invalid(errs.Field("username", "user.username.taken"))
-			}
-			return fmt.Errorf("storage: create user: %w", err)
-		}
-		u = &User{ID: id, Username: nu.Username, PersonID: nu.PersonID, Locale: nu.Locale, Active: true, Version: 1, CreatedAt: now}
-		return t.audit(ctx, a, "create", "user", id, path, nil, map[string]any{"username": nu.Username, "person_id": nu.PersonID})
-	})
-	return u, err
+	return fe
 }
 
-// userVisible reports whether the actor may manage user id: the system always; others when the
-// user has a binding in their scope, or no bindings at all and was created by them... kept
-// simple: a user with no bindings is visible to every user manager.
+// createUser inserts a checked account with its password hash.
+func (t *Tx) createUser(ctx context.Context, a Actor, nu NewUser, hash string) (*User, error) {
+	path := "/"
+	if nu.PersonID != 0 {
+		p, err := t.personIn(ctx, a, authz.ViewPeople, nu.PersonID)
+		if err != nil {
+			return nil, errs.Invalid(errs.Field("person_id", "user.person.not_found"))
+		}
+		path = p.UnitPath
+	}
+	var n int
+	if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM users WHERE username = ?", nu.Username).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, errs.Invalid(errs.Field("username", "user.username.taken"))
+	}
+	now := t.db.clock.Now()
+	id, err := t.insert(ctx, `INSERT INTO users (username, person_id, password_hash, locale, active, failed_logins, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 0, 1, ?, ?)`, nu.Username, nullID(nu.PersonID), hash, nu.Locale, true, now, now)
+	if err != nil {
+		if t.d.IsUniqueViolation(err) {
+			return nil, errs.Invalid(errs.Field("username", "user.username.taken"))
+		}
+		return nil, fmt.Errorf("storage: create user: %w", err)
+	}
+	u := &User{ID: id, Username: nu.Username, PersonID: nu.PersonID, Locale: nu.Locale, Active: true, Version: 1, CreatedAt: now}
+	return u, t.audit(ctx, a, "create", "user", id, path, nil, map[string]any{"username": nu.Username, "person_id": nu.PersonID})
+}
+
+// userIn reads an account the actor may manage: the system always; others when the account
+// has a role binding in their user-management scope (or, with no role yet, its person does).
 func (t *Tx) userIn(ctx context.Context, a Actor, id int64) (*User, error) {
 	u, err := t.user(ctx, id)
 	if err != nil {
@@ -124,7 +136,12 @@ func (t *Tx) userIn(ctx context.Context, a Actor, id int64) (*User, error) {
 		return nil, errs.NotFound()
 	}
 	if len(u.Bindings) == 0 {
-		return u, nil
+		// An account with no role yet belongs where its person lives; with no person, to the
+		// platform administrators only.
+		if isAdmin(a.P) || u.PersonID != 0 && s.Contains(u.personPath) {
+			return u, nil
+		}
+		return nil, errs.NotFound()
 	}
 	for _, b := range u.Bindings {
 		if s.Contains(b.UnitPath) {
@@ -137,10 +154,10 @@ func (t *Tx) userIn(ctx context.Context, a Actor, id int64) (*User, error) {
 func (t *Tx) user(ctx context.Context, id int64) (*User, error) {
 	var u User
 	var locked, last sql.NullTime
-	err := t.QueryRow(ctx, `SELECT u.id, u.username, COALESCE(u.person_id, 0), COALESCE(p.name, ''), u.locale, u.active,
+	err := t.QueryRow(ctx, `SELECT u.id, u.username, COALESCE(u.person_id, 0), COALESCE(p.name, ''), COALESCE(pu.path, ''), u.locale, u.active,
 		u.failed_logins, u.locked_until, u.last_login_at, u.version, u.created_at
-		FROM users u LEFT JOIN people p ON p.id = u.person_id WHERE u.id = ?`, id).Scan(
-		&u.ID, &u.Username, &u.PersonID, &u.PersonName, &u.Locale, &u.Active, &u.FailedLogins, &locked, &last, &u.Version, &u.CreatedAt)
+		FROM users u LEFT JOIN people p ON p.id = u.person_id LEFT JOIN units pu ON pu.id = p.unit_id WHERE u.id = ?`, id).Scan(
+		&u.ID, &u.Username, &u.PersonID, &u.PersonName, &u.personPath, &u.Locale, &u.Active, &u.FailedLogins, &locked, &last, &u.Version, &u.CreatedAt)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -184,8 +201,7 @@ type UserFilter struct {
 	Offset int
 }
 
-// Users lists the accounts the actor may manage: those with a binding in the actor's
-// user-management scope, and those with no binding yet.
+// Users lists the accounts the actor may manage (see userIn).
 func (db *DB) Users(ctx context.Context, a Actor, f UserFilter) ([]User, int, error) {
 	var out []User
 	var total int
@@ -195,8 +211,12 @@ func (db *DB) Users(ctx context.Context, a Actor, f UserFilter) ([]User, int, er
 			return nil
 		}
 		cond, args := scopeCond("un.path", s)
+		pcond, pargs := scopeCond("pu.path", s)
+		// Accounts with no role yet: see userIn.
 		where := "(EXISTS (SELECT 1 FROM role_bindings b JOIN units un ON un.id = b.unit_id WHERE b.user_id = u.id AND " + cond + ")" +
-			" OR NOT EXISTS (SELECT 1 FROM role_bindings b WHERE b.user_id = u.id))"
+			" OR NOT EXISTS (SELECT 1 FROM role_bindings b WHERE b.user_id = u.id) AND (? OR EXISTS (SELECT 1 FROM people pp" +
+			" JOIN units pu ON pu.id = pp.unit_id WHERE pp.id = u.person_id AND " + pcond + ")))"
+		args = append(append(args, isAdmin(a.P)), pargs...)
 		if q := strings.TrimSpace(f.Query); q != "" {
 			where += ` AND u.username LIKE ? ESCAPE '\'`
 			args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
@@ -236,31 +256,41 @@ func (db *DB) BindRole(ctx context.Context, a Actor, userID int64, role authz.Ro
 	if !role.Valid() {
 		return errs.Invalid(errs.Field("role", "user.role.invalid"))
 	}
-	return db.update(ctx, func(t *Tx) error {
-		if _, err := t.userIn(ctx, a, userID); err != nil {
-			return err
-		}
-		path, err := t.unitPathOf(ctx, unitID)
-		if err != nil || !a.Scope(authz.ViewUnits).Contains(path) {
-			return errs.Invalid(errs.Field("unit_id", "org.unit.not_found"))
-		}
-		if !a.P.CanGrantAt(role, path) {
-			return errs.New(errs.EFORBIDDEN, "user.role.cannot_grant")
-		}
-		var n int
-		if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM role_bindings WHERE user_id = ? AND role = ? AND unit_id = ?", userID, string(role), unitID).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return errs.Invalid(errs.Field("role", "user.role.already_bound"))
-		}
-		id, err := t.insert(ctx, "INSERT INTO role_bindings (user_id, role, unit_id, created_at) VALUES (?, ?, ?, ?)",
-			userID, string(role), unitID, t.db.clock.Now())
-		if err != nil {
-			return fmt.Errorf("storage: bind role: %w", err)
-		}
-		return t.audit(ctx, a, "bind_role", "user", userID, path, nil, map[string]any{"binding_id": id, "role": role, "unit_id": unitID})
-	})
+	return db.update(ctx, func(t *Tx) error { return t.bindRole(ctx, a, userID, role, unitID) })
+}
+
+func (t *Tx) bindRole(ctx context.Context, a Actor, userID int64, role authz.Role, unitID int64) error {
+	if _, err := t.userIn(ctx, a, userID); err != nil {
+		return err
+	}
+	return t.bindRoleTo(ctx, a, userID, role, unitID)
+}
+
+// bindRoleTo binds a role to an account the caller has already checked the actor may manage.
+func (t *Tx) bindRoleTo(ctx context.Context, a Actor, userID int64, role authz.Role, unitID int64) error {
+	if !role.Valid() {
+		return errs.Invalid(errs.Field("role", "user.role.invalid"))
+	}
+	path, err := t.unitPathOf(ctx, unitID)
+	if err != nil || !a.Scope(authz.ViewUnits).Contains(path) {
+		return errs.Invalid(errs.Field("unit_id", "org.unit.not_found"))
+	}
+	if !a.P.CanGrantAt(role, path) {
+		return errs.New(errs.EFORBIDDEN, "user.role.cannot_grant")
+	}
+	var n int
+	if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM role_bindings WHERE user_id = ? AND role = ? AND unit_id = ?", userID, string(role), unitID).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return errs.Invalid(errs.Field("role", "user.role.already_bound"))
+	}
+	id, err := t.insert(ctx, "INSERT INTO role_bindings (user_id, role, unit_id, created_at) VALUES (?, ?, ?, ?)",
+		userID, string(role), unitID, t.db.clock.Now())
+	if err != nil {
+		return fmt.Errorf("storage: bind role: %w", err)
+	}
+	return t.audit(ctx, a, "bind_role", "user", userID, path, nil, map[string]any{"binding_id": id, "role": role, "unit_id": unitID})
 }
 
 // UnbindRole removes one of a user's role bindings.
@@ -299,7 +329,7 @@ func (db *DB) SetPassword(ctx context.Context, a Actor, userID int64, pw string)
 		if !a.P.System && a.P.UserID == userID {
 			u, err = t.user(ctx, userID)
 		} else {
-			u, err = t.userIn(ctx, a, userID)
+			u, err = t.userManaged(ctx, a, userID)
 		}
 		if err != nil {
 			return err
@@ -325,7 +355,7 @@ func (db *DB) SetPassword(ctx context.Context, a Actor, userID int64, pw string)
 // SetUserActive enables or disables an account; disabling ends its sessions.
 func (db *DB) SetUserActive(ctx context.Context, a Actor, userID int64, active bool) error {
 	return db.update(ctx, func(t *Tx) error {
-		u, err := t.userIn(ctx, a, userID)
+		u, err := t.userManaged(ctx, a, userID)
 		if err != nil {
 			return err
 		}
