@@ -191,7 +191,8 @@ func (t *Tx) idNumberFree(ctx context.Context, idn string, except int64) error {
 		return nil
 	}
 	var n int
-	if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM people WHERE id_number = ? AND id <> ?", idn, except).Scan(&n); err != nil {
+	// The id_number <> '' term lets SQLite use the partial unique index instead of scanning.
+	if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM people WHERE id_number = ? AND id_number <> '' AND id <> ?", idn, except).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
