@@ -32,11 +32,10 @@ func (db *DB) Compounds(ctx context.Context, a Actor, f CompoundFilter) ([]org.C
 	err := db.view(ctx, func(t *Tx) error {
 		cond, args := scopeCond("u.path", a.Scope(authz.ViewUnits))
 		if f.UnitID != 0 {
-			path, err := t.unitPathOf(ctx, f.UnitID)
+			c, ca, err := t.underUnit(ctx, "u.path", f.UnitID)
 			if err != nil {
 				return err
 			}
-			c, ca := subtreeCond("u.path", path)
 			cond += " AND " + c
 			args = append(args, ca...)
 		}

@@ -100,11 +100,10 @@ func (db *DB) People(ctx context.Context, a Actor, f PeopleFilter) ([]people.Per
 		cond, args := scopeCond("u.path", a.Scope(authz.ViewPeople))
 		where := []string{cond}
 		if f.UnitID != 0 {
-			path, err := t.unitPathOf(ctx, f.UnitID)
+			c, ca, err := t.underUnit(ctx, "u.path", f.UnitID)
 			if err != nil {
 				return err
 			}
-			c, ca := subtreeCond("u.path", path)
 			where = append(where, c)
 			args = append(args, ca...)
 		}

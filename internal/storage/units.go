@@ -448,3 +448,14 @@ func (t *Tx) unitPathOf(ctx context.Context, id int64) (string, error) {
 	}
 	return p, err
 }
+
+// underUnit limits the path column col to the subtree of the unit with id, for list filters.
+// It narrows a scoped query; it never widens one.
+func (t *Tx) underUnit(ctx context.Context, col string, id int64) (string, []any, error) {
+	path, err := t.unitPathOf(ctx, id)
+	if err != nil {
+		return "", nil, err
+	}
+	c, args := subtreeCond(col, path)
+	return c, args, nil
+}
