@@ -46,16 +46,27 @@ const (
 	ViewAudit   Perm = "audit.view"
 	ImportData  Perm = "data.import"
 	ExportData  Perm = "data.export"
+
+	ViewCases      Perm = "cases.view"
+	ReportCases    Perm = "cases.report"    // enter a case for a resident or from an inspection
+	ManageCases    Perm = "cases.manage"    // accept, dispatch, escalate, check, close, urge
+	HandleCases    Perm = "cases.handle"    // work cases handed to one's department
+	ClaimCases     Perm = "cases.claim"     // claim cases from the unit's board
+	ConfigureCases Perm = "cases.configure" // categories and time limits, calendar, figure weights
+	RunCampaigns   Perm = "campaigns.run"   // inspection campaigns, circulars, commendations
 )
 
 var grants = map[Role][]Perm{
-	Admin:           {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
-	CountyAdmin:     {ViewUnits, EditUnits, ViewPeople, EditPeople, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
-	TownAdmin:       {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData},
-	Department:      {ViewUnits},
-	BranchSecretary: {ViewUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ImportData, ExportData},
-	GridWorker:      {ViewUnits, ViewPeople, EditPeople, SeePhone},
-	Member:          {ViewUnits},
+	Admin: {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
+		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns},
+	CountyAdmin: {ViewUnits, EditUnits, ViewPeople, EditPeople, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
+		ViewCases, ConfigureCases, RunCampaigns},
+	TownAdmin: {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
+		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns},
+	Department:      {ViewUnits, ViewCases, HandleCases},
+	BranchSecretary: {ViewUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ImportData, ExportData, ViewCases, ReportCases, ManageCases, ClaimCases},
+	GridWorker:      {ViewUnits, ViewPeople, EditPeople, SeePhone, ViewCases, ReportCases, ClaimCases},
+	Member:          {ViewUnits, ViewCases, ClaimCases},
 	Assessor:        {ViewUnits},
 }
 

@@ -376,6 +376,14 @@ func (db *DB) MoveUnit(ctx context.Context, a Actor, id, newParentID, version in
 			append([]any{newPath, len(u.Path) + 1, delta, now}, cargs...)...); err != nil {
 			return fmt.Errorf("storage: move subtree: %w", err)
 		}
+		// Records that carry their unit's path for fast scoped lists follow the subtree.
+		for _, col := range []string{"unit_path", "handler_path"} {
+			c, ca := subtreeCond(col, u.Path)
+			if _, err := t.Exec(ctx, "UPDATE cases SET "+col+" = CAST(? AS TEXT) || substr("+col+", ?) WHERE "+c,
+				append([]any{newPath, len(u.Path) + 1}, ca...)...); err != nil {
+				return fmt.Errorf("storage: move cases: %w", err)
+			}
+		}
 		if err := checkVersion(t.Exec(ctx, "UPDATE units SET parent_id = ?, version = version + 1 WHERE id = ? AND version = ?",
 			np.ID, u.ID, version)); err != nil {
 			return err

@@ -1,0 +1,138 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"wuxing/internal/authz"
+	"wuxing/internal/cases"
+)
+
+// CaseFilter selects cases. Lists page backwards by id (newest first) with BeforeID: keyset
+// pagination, which stays fast however deep the page.
+type CaseFilter struct {
+	UnitID     int64 // in this unit's subtree
+	List       cases.List
+	CategoryID int64
+	Statuses   []cases.Status
+	Open       bool // only statuses still being worked
+	Overdue    bool
+	AssigneeID int64 // dispatched to this person
+	Mine       bool  // handed to the actor's own person
+	Claimable  bool  // accepted and unassigned, in units where the actor may claim
+	Inbox      bool  // escalated to departments the actor handles
+	CampaignID int64
+	From, To   time.Time // submitted in [From, To)
+	Query      string    // number or title contains
+	BeforeID   int64
+	Limit      int
+}
+
+// Cases returns one page of the cases the filter selects among those the actor may see, newest
+// first, and the id to pass as BeforeID for the next page (0 at the end).
+func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, int64, error) {
+	var out []cases.Case
+	var next int64
+	err := db.view(ctx, func(t *Tx) error {
+		var where []string
+		var args []any
+		s := a.Scope(authz.ViewCases)
+		switch {
+		case f.Mine:
+			if a.P.PersonID == 0 && !a.P.System {
+				return nil
+			}
+			where = append(where, "c.assignee_kind = ? AND c.assignee_id = ?")
+			args = append(args, string(cases.ToPerson), a.P.PersonID)
+		case f.Claimable:
+			cond, ca := scopeCond("c.unit_path", a.Scope(authz.ClaimCases))
+			where = append(where, cond, "c.status = ?")
+			args = append(append(args, ca...), string(cases.Accepted))
+		case f.Inbox:
+			cond, ca := scopeCond("c.handler_path", a.Scope(authz.HandleCases))
+			where = append(where, cond, "c.assignee_kind = ?")
+			args = append(append(args, ca...), string(cases.ToDepartment))
+		default:
+			c1, a1 := scopeCond("c.unit_path", s)
+			c2, a2 := scopeCond("c.handler_path", s)
+			where = append(where, "("+c1+" OR "+c2+")")
+			args = append(append(args, a1...), a2...)
+		}
+		if f.UnitID != 0 {
+			c, ca, err := t.underUnit(ctx, "c.unit_path", f.UnitID)
+			if err != nil {
+				return err
+			}
+			where = append(where, c)
+			args = append(args, ca...)
+		}
+		if f.List != "" {
+			where = append(where, "c.list = ?")
+			args = append(args, string(f.List))
+		}
+		if f.CategoryID != 0 {
+			where = append(where, "c.category_id = ?")
+			args = append(args, f.CategoryID)
+		}
+		if len(f.Statuses) > 0 {
+			where = append(where, "c.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")")
+			for _, st := range f.Statuses {
+				args = append(args, string(st))
+			}
+		}
+		if f.Open {
+			where = append(where, "c.status IN (?, ?, ?, ?)")
+			args = append(args, string(cases.Submitted), string(cases.Accepted), string(cases.Dispatched), string(cases.InProgress))
+		}
+		if f.Overdue {
+			where = append(where, "c.overdue = ?")
+			args = append(args, true)
+		}
+		if f.AssigneeID != 0 {
+			where = append(where, "c.assignee_kind = ? AND c.assignee_id = ?")
+			args = append(args, string(cases.ToPerson), f.AssigneeID)
+		}
+		if f.CampaignID != 0 {
+			where = append(where, "c.campaign_id = ?")
+			args = append(args, f.CampaignID)
+		}
+		if !f.From.IsZero() {
+			where = append(where, "c.submitted_at >= ?")
+			args = append(args, f.From)
+		}
+		if !f.To.IsZero() {
+			where = append(where, "c.submitted_at < ?")
+			args = append(args, f.To)
+		}
+		if q := strings.TrimSpace(f.Query); q != "" {
+			where = append(where, `(c.number LIKE ? ESCAPE '\' OR c.title LIKE ? ESCAPE '\')`)
+			args = append(args, "%"+likeEscape(q)+"%", "%"+likeEscape(q)+"%")
+		}
+		if f.BeforeID != 0 {
+			where = append(where, "c.id < ?")
+			args = append(args, f.BeforeID)
+		}
+		limit := clampLimit(f.Limit)
+		rows, err := t.Query(ctx, "SELECT "+caseCols+caseFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?",
+			append(args, limit+1)...)
+		if err != nil {
+			return fmt.Errorf("storage: cases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanCase(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, *c)
+		}
+		if len(out) > limit {
+			out = out[:limit]
+			next = out[limit-1].ID
+		}
+		return rows.Err()
+	})
+	return out, next, err
+}
