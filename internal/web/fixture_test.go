@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"wuxing/internal/authz"
+	"wuxing/internal/cases"
 	"wuxing/internal/clock"
 	"wuxing/internal/org"
 	"wuxing/internal/people"
@@ -41,13 +42,16 @@ type fixture struct {
 	zqHead, kxHead             *people.Person // party members, heads of household
 	zqCadre, kxCadre           *people.Person
 	zqAssignment, kxAssignment *people.Assignment
+	dept                       *org.Unit        // 城建办, a department of 建设办
+	zqCase, kxCase             *cases.Case      // one submitted case in each community
 	users                      map[string]int64 // username → id
 }
 
 // kxMarkers are strings that only 开西社区's records contain: a page or response shown to a
 // 站前社区 user must contain none of them.
 func (f *fixture) kxMarkers() []string {
-	return []string{"开西社区", f.kxHead.Name, f.kxCadre.Name, f.kxHousehold.Address, f.kxCompound.Name, f.kxHead.Phone}
+	return []string{"开西社区", f.kxHead.Name, f.kxCadre.Name, f.kxHousehold.Address, f.kxCompound.Name, f.kxHead.Phone,
+		f.kxCase.Title, f.kxCase.ReporterName}
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -119,6 +123,21 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f.zqAssignment = assign(f.zqCadre, f.zqHead)
 	f.kxAssignment = assign(f.kxCadre, f.kxHead)
+	f.dept = unit(f.town, org.Department, "410902003000101", "城建办")
+	cats, err := db.Categories(ctx, false)
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("categories: %v", err)
+	}
+	newCase := func(u *org.Unit, title, reporter, phone string) *cases.Case {
+		c := &cases.Case{UnitID: u.ID, List: cases.Appeal, CategoryID: cats[0].ID, Urgency: cases.Normal, Channel: cases.GridReport,
+			Title: title, Description: title, ReporterName: reporter, ReporterPhone: phone}
+		if _, err := db.CreateCase(ctx, sys, c, storage.NewCase{}); err != nil {
+			t.Fatalf("case %s: %v", title, err)
+		}
+		return c
+	}
+	f.zqCase = newCase(f.zqGrid, "站前路口路灯不亮", "孙大娘", "13800000099")
+	f.kxCase = newCase(f.kxGrid, "开西街井盖破损", "周大爷", "13900000099")
 	account := func(name string, role authz.Role, u *org.Unit) {
 		nu, err := db.CreateUser(ctx, sys, storage.NewUser{Username: name, Password: testPassword})
 		if err != nil {

@@ -134,10 +134,12 @@ func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
 			"household":  {f.zqHousehold.ID},
 			"assignment": {f.zqAssignment.ID},
 			"compound":   {f.zqCompound.ID},
+			"case":       {f.zqCase.ID},
 			"user":       {f.users["zhanqian"]},
 			"binding":    bindings("zhanqian"),
 		},
-		markers:  []string{"站前社区", f.zqHead.Name, f.zqCadre.Name, f.zqHousehold.Address, f.zqCompound.Name, f.zqHead.Phone},
+		markers: []string{"站前社区", f.zqHead.Name, f.zqCadre.Name, f.zqHousehold.Address, f.zqCompound.Name, f.zqHead.Phone,
+			f.zqCase.Title, f.zqCase.ReporterName},
 		phone:    f.zqHead.Phone,
 		fragment: "站前",
 	}
@@ -149,6 +151,7 @@ func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
 			"household":  {f.kxHousehold.ID},
 			"assignment": {f.kxAssignment.ID},
 			"compound":   {f.kxCompound.ID},
+			"case":       {f.kxCase.ID},
 			"user":       {f.users["kaixi"]},
 			"binding":    bindings("kaixi"),
 		},
@@ -171,6 +174,7 @@ var paramKinds = map[string]string{
 	"assignment": "assignment", "assignments": "assignment",
 	"compound": "compound", "compounds": "compound",
 	"user": "user", "users": "user",
+	"case": "case", "cases": "case",
 	"binding": "binding", "bindings": "binding", "role": "binding", "roles": "binding",
 }
 

@@ -81,6 +81,12 @@ func New(o Options) (*Server, error) {
 		s.peopleRoutes(),
 		s.adminRoutes(),
 		s.dataRoutes(),
+		s.caseRoutes(),
+		s.publicRoutes(),
+		s.photoRoutes(),
+		s.opsRoutes(),
+		s.figureRoutes(),
+		s.campaignRoutes(),
 	} {
 		for _, rt := range group {
 			s.routes = append(s.routes, rt)
