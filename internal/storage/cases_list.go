@@ -8,6 +8,8 @@ import (
 
 	"wuxing/internal/authz"
 	"wuxing/internal/cases"
+	"wuxing/internal/errs"
+	"wuxing/internal/figures"
 )
 
 // CaseFilter selects cases. Lists page backwards by id (newest first) with BeforeID: keyset
@@ -24,8 +26,9 @@ type CaseFilter struct {
 	Claimable  bool  // accepted and unassigned, in units where the actor may claim
 	Inbox      bool  // escalated to departments the actor handles
 	CampaignID int64
-	From, To   time.Time // submitted in [From, To)
-	Query      string    // number or title contains
+	Figure     figures.Count // only the cases a figure counts (see figureCond): figures trace to records
+	From, To   time.Time     // submitted in [From, To)
+	Query      string        // number or title contains
 	BeforeID   int64
 	Limit      int
 }
@@ -93,6 +96,14 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 		if f.AssigneeID != 0 {
 			where = append(where, "c.assignee_kind = ? AND c.assignee_id = ?")
 			args = append(args, string(cases.ToPerson), f.AssigneeID)
+		}
+		if f.Figure != "" {
+			c, ca, ok := figureCond(f.Figure)
+			if !ok {
+				return errs.Invalid(errs.Field("figure", "figures.count.invalid"))
+			}
+			where = append(where, c)
+			args = append(args, ca...)
 		}
 		if f.CampaignID != 0 {
 			where = append(where, "c.campaign_id = ?")

@@ -14,6 +14,10 @@ import (
 // taken from the query, within the user's scope, phone and ID numbers masked as on screen.
 func (s *Server) exportList(w http.ResponseWriter, r *http.Request) {
 	kind := strings.TrimSuffix(r.PathValue("kind"), ".xlsx")
+	if kind == "cases" {
+		s.caseLedger(w, r) // the case ledger, with the case list's filters (cases_ledger.go)
+		return
+	}
 	k := xlsx.Kind(kind)
 	if !k.Exportable() {
 		s.fail(w, r, errs.NotFound())

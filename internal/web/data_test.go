@@ -375,7 +375,7 @@ func TestDataExport(t *testing.T) {
 		if st, _ := zq.download("/export/people.xlsx?unit=" + strconv.FormatInt(f.kx.ID, 10)); st != http.StatusNotFound {
 			t.Fatalf("another community's unit: %d", st)
 		}
-		if st, _ := zq.download("/export/cases.xlsx"); st != http.StatusNotFound {
+		if st, _ := zq.download("/export/widgets.xlsx"); st != http.StatusNotFound { // cases.xlsx is the case ledger now
 			t.Fatalf("unknown kind: %d", st)
 		}
 	})

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"wuxing/internal/people"
+	"wuxing/internal/photo"
 	"wuxing/internal/storage"
 )
 
@@ -110,8 +111,10 @@ type scopeSide struct {
 	user      string
 	ids       map[string][]int64 // object kind → ids, first is the main one
 	markers   []string
-	phone     string // a full phone number of one of its people: found by exact search
-	fragment  string // part of its names, for searches, that is no marker itself
+	phone     string              // a full phone number of one of its people: found by exact search
+	fragment  string              // part of its names, for searches, that is no marker itself
+	words     map[string][]string // path parameters that are codes, not ids: unit codes, tracking codes
+	public    []string            // markers the residents' pages (publicReads) show by design
 }
 
 func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
@@ -135,13 +138,19 @@ func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
 			"assignment": {f.zqAssignment.ID},
 			"compound":   {f.zqCompound.ID},
 			"case":       {f.zqCase.ID},
+			"photo":      {scopePhoto(t, f, f.zqCase.ID, photo.Report)}, // photos area
 			"user":       {f.users["zhanqian"]},
 			"binding":    bindings("zhanqian"),
+			// ops: a notification of the secretary's, a group robot of the community.
+			"notification": opsScopeNotifications(t, f, f.zq, "zhanqian"),
+			"webhook":      opsScopeWebhooks(t, f, f.zq),
 		},
 		markers: []string{"站前社区", f.zqHead.Name, f.zqCadre.Name, f.zqHousehold.Address, f.zqCompound.Name, f.zqHead.Phone,
 			f.zqCase.Title, f.zqCase.ReporterName},
 		phone:    f.zqHead.Phone,
 		fragment: "站前",
+		words:    map[string][]string{"unitcode": {f.zq.Code, f.zqGrid.Code}, "tracking": {f.zqCase.TrackingCode}},
+		public:   []string{"站前社区", f.zqCase.Title},
 	}
 	kx = scopeSide{
 		community: "开西社区", user: "kaixi",
@@ -152,13 +161,20 @@ func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
 			"assignment": {f.kxAssignment.ID},
 			"compound":   {f.kxCompound.ID},
 			"case":       {f.kxCase.ID},
+			"photo":      {scopePhoto(t, f, f.kxCase.ID, photo.Report)}, // photos area
 			"user":       {f.users["kaixi"]},
 			"binding":    bindings("kaixi"),
+			// ops: a notification of the secretary's, a group robot of the community.
+			"notification": opsScopeNotifications(t, f, f.kx, "kaixi"),
+			"webhook":      opsScopeWebhooks(t, f, f.kx),
 		},
 		markers:  f.kxMarkers(),
 		phone:    f.kxHead.Phone,
 		fragment: "开西",
+		words:    map[string][]string{"unitcode": {f.kx.Code, f.kxGrid.Code}, "tracking": {f.kxCase.TrackingCode}},
+		public:   []string{"开西社区", f.kxCase.Title},
 	}
+	cmpScopeSides(t, f, &zq, &kx) // a campaign, late problem and published circular per community (campaigns_test.go)
 	return zq, kx
 }
 
@@ -175,12 +191,24 @@ var paramKinds = map[string]string{
 	"compound": "compound", "compounds": "compound",
 	"user": "user", "users": "user",
 	"case": "case", "cases": "case",
+	"photo":   "photo", // a photo of the victim's case (photos area)
 	"binding": "binding", "bindings": "binding", "role": "binding", "roles": "binding",
+	"inbox": "notification", "notifications": "notification", // ops: /inbox/{id}, /api/v1/notifications/{id}
+	"webhooks": "webhook", // ops: /admin/webhooks/{id}
+
+	// campaigns area: /campaigns/{id}, /circulars/{id}, /campaigns/problems/{problem}/recheck
+	"campaign": "campaign", "campaigns": "campaign", "circular": "circular", "circulars": "circular",
+	"problem": "campaign_problem",
 }
 
 // paramWords are path parameters that name no object, with the values to try.
 var paramWords = map[string][]string{
-	"kind": {"units.xlsx", "people.xlsx", "households.xlsx", "assignments.xlsx", "compounds.xlsx"}, // import templates, exports
+	"kind": {"units.xlsx", "people.xlsx", "households.xlsx", "assignments.xlsx", "compounds.xlsx", "cases.xlsx"}, // import templates, exports
+	// A case step: every action of the flow (cases area).
+	"action": {"accept", "reject", "dispatch", "claim", "escalate", "return", "start", "resolve", "check_pass", "check_fail",
+		"rate", "close", "request_extension", "approve_extension", "deny_extension", "urge", "comment"},
+	"year":     {"2026"}, // ops: the public calendar of a year
+	"category": {"1"},    // ops: a case category (platform-wide configuration, no unit's data)
 }
 
 // publicChanges are changing routes anyone may call, which change nothing of a community's:
@@ -189,6 +217,25 @@ var publicChanges = map[string]string{
 	"POST /login":        "logging in is public and writes its own audit entry",
 	"POST /api/v1/login": "logging in is public and writes its own audit entry",
 	"POST /lang":         "sets the caller's language cookie only",
+	// The residents' side: anyone may report to any village or community, and whoever holds a
+	// tracking code may rate that case (public_test.go covers both).
+	"POST /r/{unitcode}":                          "a resident's report to a unit, public by design",
+	"POST /api/v1/public/units/{unitcode}/cases":  "a resident's report to a unit, public by design",
+	"POST /t/{tracking}/rating":                   "the rating of the case whose tracking code the caller holds",
+	"POST /api/v1/public/track/{tracking}/rating": "the rating of the case whose tracking code the caller holds",
+}
+
+// publicReads are the residents' pages, which show any unit's public data by design: its name,
+// and to the holder of a tracking code that case's title. The walk still fails them on any other
+// marker (a person's name, phone or address); public_test.go proves they show no personal data.
+var publicReads = map[string]string{
+	"GET /r/{unitcode}":                   "a unit's report form: the unit's name",
+	"GET /r/{unitcode}/qr.png":            "a QR code of the report form's address",
+	"GET /r/{unitcode}/poster":            "a printable poster: the unit's name",
+	"GET /board/{unitcode}":               "a unit's notice board: resolved cases, anonymized",
+	"GET /t/{tracking}":                   "the case the tracking code opens, anonymized",
+	"GET /api/v1/public/units/{unitcode}": "a unit's name and the categories residents choose from",
+	"GET /api/v1/public/track/{tracking}": "the case the tracking code opens, anonymized",
 }
 
 // selfChanges act on the caller's own session only.
@@ -196,6 +243,9 @@ var selfChanges = map[string]string{
 	"POST /logout":         "ends the caller's own session",
 	"POST /api/v1/logout":  "ends the caller's own session",
 	"POST /account/locale": "sets the caller's own language",
+	// ops: marks the caller's own notifications read; there is no id to aim elsewhere.
+	"POST /inbox/read-all":                "marks the caller's own notifications read",
+	"POST /api/v1/notifications/read-all": "marks the caller's own notifications read",
 }
 
 var paramRE = regexp.MustCompile(`\{([^}]*)\}`)
@@ -219,7 +269,9 @@ func scopePaths(path string, victim scopeSide) ([]string, error) {
 		}
 		name := strings.ToLower(strings.TrimSuffix(m[1], "..."))
 		var values []string
-		if words, ok := paramWords[name]; ok {
+		if words, ok := victim.words[name]; ok {
+			values = words
+		} else if words, ok := paramWords[name]; ok {
 			values = words
 		} else {
 			key := strings.TrimSuffix(strings.TrimSuffix(name, "id"), "_")
@@ -570,6 +622,11 @@ func walkScope(t *testing.T, rep scopeReporter, f *fixture, attacker, victim sco
 					rep.Errorf("%s GET %s: server error %d", attacker.user, target, r.status)
 				default:
 					markers := victim.markers
+					if _, ok := publicReads[rt.pattern]; ok && rt.access == public {
+						for _, m := range victim.public {
+							markers = without(markers, m)
+						}
+					}
 					if q.echo != "" {
 						markers = without(markers, q.echo) // the search box shows what was searched
 					}
