@@ -39,6 +39,7 @@ type Server struct {
 	views     *views
 	routes    []route
 	mux       *http.ServeMux
+	public    *publicState // the residents' side: rate limits per client address (routes_public.go)
 }
 
 // access says who may call a route.
@@ -134,6 +135,13 @@ func (s *Server) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		// The server removes the temporary files of the multipart form it parsed on its own
+		// request value only; this one is a copy, so clean up here.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
 		rt.h(w, r)
 	})
 }
