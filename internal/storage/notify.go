@@ -20,12 +20,13 @@ func (t *Tx) notifyUser(ctx context.Context, userID int64, kind string, caseID i
 	if caseID != 0 {
 		link = "/cases/" + strconv.FormatInt(caseID, 10)
 	}
-	_, err = t.Exec(ctx, "INSERT INTO notifications (user_id, kind, case_id, message, args, link, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	id, err := t.insert(ctx, "INSERT INTO notifications (user_id, kind, case_id, message, args, link, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 		userID, kind, nullID(caseID), key, string(b), link, t.db.clock.Now())
 	if err != nil {
 		return fmt.Errorf("storage: notify: %w", err)
 	}
-	return nil
+	// A case's unit may post its news to a group chat too (webhooks.go).
+	return t.queueWebhooks(ctx, id, userID, caseID, key, string(b), link)
 }
 
 // notifyPerson notifies the accounts linked to a person.

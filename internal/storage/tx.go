@@ -29,6 +29,8 @@ type Tx struct {
 	tx *sql.Tx
 	d  Dialect
 	db *DB
+	// webhookSeen holds the webhook events this transaction queued already (see queueWebhooks).
+	webhookSeen map[string]bool
 }
 
 // Exec runs a statement.
