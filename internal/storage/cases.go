@@ -319,6 +319,9 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 		return false, fmt.Errorf("storage: create case: %w", err)
 	}
 	c.ID = id
+	if err := t.setAcceptDue(ctx, c.ID, cases.DueAt(cal.AddWorkdays(cases.Local(now), cat.AcceptDays))); err != nil {
+		return false, err
+	}
 	name := nc.ActorName
 	if name == "" {
 		name = a.P.Username
