@@ -60,7 +60,7 @@ var Accounts = func() []Account {
 }()
 
 // Load fills an empty database with the demo data set: the tree, compounds, households, people
-// and assignments in one transaction, then the demo accounts.
+// and assignments in one transaction, then the demo accounts, then a year of cases.
 func Load(ctx context.Context, db *storage.DB) error {
 	w := build()
 	type placed struct {
@@ -88,7 +88,10 @@ func Load(ctx context.Context, db *storage.DB) error {
 			return fmt.Errorf("account %s: %w", s.Username, err)
 		}
 	}
-	return nil
+	if err := loadCases(ctx, db, w); err != nil {
+		return err
+	}
+	return loadCampaigns(ctx, db)
 }
 
 // write stores the world, parents before children, filling in the ids records point at.
