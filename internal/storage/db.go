@@ -36,7 +36,8 @@ type DB struct {
 	read  *sql.DB
 	clock clock.Clock
 	log   *slog.Logger
-	path  string // SQLite file
+	path  string       // SQLite file
+	gc    *groupCommit // SQLite: groups concurrent write transactions into one commit
 }
 
 // Options configure Open.
@@ -133,6 +134,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		r.SetMaxOpenConns(opt.ReadConns)
 		r.SetMaxIdleConns(opt.ReadConns)
 		db.write, db.read = w, r
+		db.gc = newGroupCommit(w)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -162,6 +164,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.gc != nil {
+		db.gc.close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -56,7 +56,12 @@ func (t *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 // update runs fn in a write transaction, committed when fn returns nil.
+// On SQLite concurrent callers share one commit (see groupCommit); each still gets its own
+// all-or-nothing outcome.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	if db.gc != nil {
+		return db.gc.do(ctx, db, fn)
+	}
 	return db.run(ctx, db.write, false, fn)
 }
 
