@@ -65,7 +65,7 @@ func serve(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 	}
 	go purgeSessions(ctx, db, log)
-	defer startJobs(ctx, db, log)()
+	defer startJobs(ctx, db, log, cfg)()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

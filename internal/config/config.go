@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"wuxing/internal/storage"
 )
@@ -23,6 +24,10 @@ type Config struct {
 	LogLevel      string // WUXING_LOG_LEVEL: debug, info, warn, error
 	MaxUploadMB   int    // WUXING_MAX_UPLOAD_MB
 	BaseURL       string // WUXING_BASE_URL: public address, for printed links and QR codes
+	// Background jobs. Every instance may run them: each job runs only while it holds its lease.
+	Jobs         bool          // WUXING_JOBS (default on; "off" for an instance that only serves)
+	OverdueEvery time.Duration // WUXING_OVERDUE_EVERY: how often late cases are looked for
+	WebhookEvery time.Duration // WUXING_WEBHOOK_EVERY: how often queued group messages are sent
 }
 
 // Defaults.
@@ -57,7 +62,8 @@ func envBool(name string) (bool, error) {
 
 // ParseServe reads the serve command's flags over the environment.
 func ParseServe(args []string) (*Config, error) {
-	c := &Config{Addr: DefaultAddr, DatabaseURL: DefaultDB, LogLevel: "info", MaxUploadMB: 10}
+	c := &Config{Addr: DefaultAddr, DatabaseURL: DefaultDB, LogLevel: "info", MaxUploadMB: 10,
+		Jobs: true, OverdueEvery: time.Minute, WebhookEvery: 30 * time.Second}
 	var err error
 	var errsList []error
 	get := func(name string, dst *string) {
@@ -78,6 +84,29 @@ func ParseServe(args []string) (*Config, error) {
 	if c.SecureCookies, err = envBool("WUXING_SECURE_COOKIES"); err != nil {
 		errsList = append(errsList, err)
 	}
+	if v, e := env("WUXING_JOBS"); e != nil {
+		errsList = append(errsList, e)
+	} else if v != "" {
+		switch strings.ToLower(v) {
+		case "on", "true", "1":
+			c.Jobs = true
+		case "off", "false", "0":
+			c.Jobs = false
+		default:
+			errsList = append(errsList, fmt.Errorf("WUXING_JOBS: %q is not on or off", v))
+		}
+	}
+	for name, dst := range map[string]*time.Duration{"WUXING_OVERDUE_EVERY": &c.OverdueEvery, "WUXING_WEBHOOK_EVERY": &c.WebhookEvery} {
+		if v, e := env(name); e != nil {
+			errsList = append(errsList, e)
+		} else if v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errsList = append(errsList, fmt.Errorf("%s: %q is not a duration such as 1m or 30s", name, v))
+			}
+			*dst = d
+		}
+	}
 	if v, e := env("WUXING_MAX_UPLOAD_MB"); e != nil {
 		errsList = append(errsList, e)
 	} else if v != "" {
@@ -96,6 +125,9 @@ func ParseServe(args []string) (*Config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (WUXING_LOG_LEVEL)")
 	fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.MaxUploadMB, "largest upload accepted, in MB (WUXING_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the platform (WUXING_BASE_URL)")
+	fs.BoolVar(&c.Jobs, "jobs", c.Jobs, "run the background jobs in this instance (WUXING_JOBS)")
+	fs.DurationVar(&c.OverdueEvery, "overdue-every", c.OverdueEvery, "how often to look for late cases (WUXING_OVERDUE_EVERY)")
+	fs.DurationVar(&c.WebhookEvery, "webhook-every", c.WebhookEvery, "how often to send queued group messages (WUXING_WEBHOOK_EVERY)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -124,6 +156,12 @@ func (c *Config) Validate() error {
 	}
 	if c.BaseURL != "" && !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		list = append(list, fmt.Errorf("base URL %q: want http://… or https://…", c.BaseURL))
+	}
+	if c.OverdueEvery < 10*time.Second {
+		list = append(list, fmt.Errorf("overdue interval %s: at least 10s", c.OverdueEvery))
+	}
+	if c.WebhookEvery < 5*time.Second {
+		list = append(list, fmt.Errorf("webhook interval %s: at least 5s", c.WebhookEvery))
 	}
 	return errors.Join(list...)
 }

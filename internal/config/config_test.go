@@ -48,3 +48,23 @@ func TestValidateSaysWhatIsWrong(t *testing.T) {
 		}
 	}
 }
+
+func TestJobSettings(t *testing.T) {
+	t.Setenv("WUXING_JOBS", "off")
+	t.Setenv("WUXING_OVERDUE_EVERY", "2m")
+	c, err := ParseServe(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Jobs || c.OverdueEvery != 2*60*1e9 {
+		t.Fatalf("got jobs=%v every=%s", c.Jobs, c.OverdueEvery)
+	}
+	t.Setenv("WUXING_OVERDUE_EVERY", "1s")
+	if _, err := ParseServe(nil); err == nil || !strings.Contains(err.Error(), "overdue") {
+		t.Fatalf("a 1s interval: %v", err)
+	}
+	t.Setenv("WUXING_OVERDUE_EVERY", "soon")
+	if _, err := ParseServe(nil); err == nil || !strings.Contains(err.Error(), "WUXING_OVERDUE_EVERY") {
+		t.Fatalf("a bad duration: %v", err)
+	}
+}
