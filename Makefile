@@ -33,3 +33,15 @@ vet:
 ## clean: remove the binary and test artifacts (not the data in ./data)
 clean:
 	rm -rf bin test-artifacts
+
+## bench: generate a county (100,000 cases) into a temporary SQLite file, run `wuxing bench` on
+## it and print its JSON (BENCHMARKS.md says what each field measures); a few minutes. Override
+## BENCH_SCALE, BENCH_CASES, BENCH_FLAGS (e.g. BENCH_FLAGS="--duration 30s --clients 16").
+BENCH_SCALE ?= county
+BENCH_CASES ?= 100000
+BENCH_FLAGS ?= --duration 10s --clients 8
+.PHONY: bench
+bench: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	./$(BIN) gen --scale $(BENCH_SCALE) --cases $(BENCH_CASES) --seed 1 --db "$$tmp/bench.db" >&2 && \
+	./$(BIN) bench --db "$$tmp/bench.db" --json $(BENCH_FLAGS)
