@@ -46,6 +46,9 @@ func serve(ctx context.Context, args []string, out, errOut io.Writer) error {
 			fmt.Fprintf(out, "Demo data loaded in %s.\n", time.Since(start).Round(time.Millisecond))
 		}
 	}
+	if err := db.Optimize(ctx); err != nil {
+		log.Warn("planner statistics", "err", err)
+	}
 	srv, err := web.New(web.Options{DB: db, Logger: log, SecureCookies: cfg.SecureCookies,
 		MaxUpload: int64(cfg.MaxUploadMB) << 20, BaseURL: cfg.BaseURL})
 	if err != nil {
