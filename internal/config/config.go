@@ -62,7 +62,7 @@ func envBool(name string) (bool, error) {
 
 // ParseServe reads the serve command's flags over the environment.
 func ParseServe(args []string) (*Config, error) {
-	c := &Config{Addr: DefaultAddr, DatabaseURL: DefaultDB, LogLevel: "info", MaxUploadMB: 10,
+	c := &Config{Addr: DefaultAddr, DatabaseURL: DefaultDB, LogLevel: "info", MaxUploadMB: 32,
 		Jobs: true, OverdueEvery: time.Minute, WebhookEvery: 30 * time.Second}
 	var err error
 	var errsList []error
