@@ -169,11 +169,14 @@ func TestBrowserResidentCaseToTheEnd(t *testing.T) {
 	if err := chromedp.Do(b,
 		chromedp.Click(`#public-rating-form input[value="satisfied"]`),
 		chromedp.SendKeys(chromedp.ID("f-comment"), "修得很快，谢谢！"),
+		chromedp.Evaluate[chromedp.Void](`window.__wx_old = 1`),
 		chromedp.Submit(chromedp.ID("public-rating-form")),
-		chromedp.WaitReady(chromedp.CSS("body")),
 	); err != nil {
 		t.Fatalf("rate: %v", err)
 	}
+	// Wait for the answer itself: the old page's body is "ready" too, and a screenshot taken while
+	// the browser navigates can hang until the deadline.
+	waitNewPage(t, b, "rate")
 	pg := checked(t, b, "rated")
 	shot("rated")
 	if strings.Contains(pg.text, "王建国") || strings.Contains(pg.text, "13812345678") {
