@@ -54,20 +54,52 @@ const (
 	ClaimCases     Perm = "cases.claim"     // claim cases from the unit's board
 	ConfigureCases Perm = "cases.configure" // categories and time limits, calendar, figure weights
 	RunCampaigns   Perm = "campaigns.run"   // inspection campaigns, circulars, commendations
+
+	ViewService      Perm = "service.view"      // volunteer teams, activities, hours, compliance
+	ManageService    Perm = "service.manage"    // teams, projects, activities; approve hours; certificates
+	JoinService      Perm = "service.join"      // check in and out of activities, ask for corrections
+	ConfigureService Perm = "service.configure" // the town's rules: themed Thursdays, quotas
+
+	ViewLivelihood   Perm = "livelihood.view"   // livelihood projects (民生实事) and their progress
+	ManageLivelihood Perm = "livelihood.manage" // create projects, claim them as a leader, report progress
+
+	ViewPoints      Perm = "points.view"      // points ledgers and the horse race
+	EnterPoints     Perm = "points.enter"     // enter points with evidence
+	ApprovePoints   Perm = "points.approve"   // approve another's entries; grade the X
+	ConfigurePoints Perm = "points.configure" // rule catalogues, automatic entries, grading ratios
+
+	ViewEvaluations Perm = "evaluation.view"   // rounds, results, the satisfaction list
+	RunEvaluations  Perm = "evaluation.run"    // open and close rounds, issue ballots
+	EnterTallies    Perm = "evaluation.tally"  // enter and confirm a meeting's tallies
+	RecordTalks     Perm = "evaluation.talks"  // the admonitory-talk list and its records
+	ReviewMembers   Perm = "evaluation.review" // the party's annual review of members
 )
 
 var grants = map[Role][]Perm{
 	Admin: {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
-		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns},
+		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns,
+		ViewService, ManageService, ConfigureService, ViewLivelihood, ManageLivelihood,
+		ViewPoints, EnterPoints, ApprovePoints, ConfigurePoints,
+		ViewEvaluations, RunEvaluations, EnterTallies, RecordTalks, ReviewMembers},
 	CountyAdmin: {ViewUnits, EditUnits, ViewPeople, EditPeople, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
-		ViewCases, ConfigureCases, RunCampaigns},
+		ViewCases, ConfigureCases, RunCampaigns,
+		ViewService, ConfigureService, ViewLivelihood, ManageLivelihood,
+		ViewPoints, ApprovePoints, ConfigurePoints,
+		ViewEvaluations, RunEvaluations, RecordTalks},
 	TownAdmin: {ViewUnits, EditUnits, ViewPeople, EditPeople, SeePhone, EditAssign, ManageUsers, ViewAudit, ImportData, ExportData,
-		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns},
-	Department:      {ViewUnits, ViewCases, HandleCases},
-	BranchSecretary: {ViewUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ImportData, ExportData, ViewCases, ReportCases, ManageCases, ClaimCases},
-	GridWorker:      {ViewUnits, ViewPeople, EditPeople, SeePhone, ViewCases, ReportCases, ClaimCases},
-	Member:          {ViewUnits, ViewCases, ClaimCases},
-	Assessor:        {ViewUnits},
+		ViewCases, ReportCases, ManageCases, ConfigureCases, RunCampaigns,
+		ViewService, ManageService, JoinService, ConfigureService, ViewLivelihood, ManageLivelihood,
+		ViewPoints, EnterPoints, ApprovePoints, ConfigurePoints,
+		ViewEvaluations, RunEvaluations, EnterTallies, RecordTalks, ReviewMembers},
+	Department: {ViewUnits, ViewCases, HandleCases, ViewLivelihood},
+	BranchSecretary: {ViewUnits, ViewPeople, EditPeople, SeePhone, SeeIDNumber, EditAssign, ImportData, ExportData, ViewCases, ReportCases, ManageCases, ClaimCases,
+		ViewService, ManageService, JoinService, ViewLivelihood, ManageLivelihood,
+		ViewPoints, EnterPoints, ApprovePoints,
+		ViewEvaluations, EnterTallies, ReviewMembers},
+	GridWorker: {ViewUnits, ViewPeople, EditPeople, SeePhone, ViewCases, ReportCases, ClaimCases,
+		ViewService, JoinService, ViewLivelihood, ViewPoints},
+	Member:   {ViewUnits, ViewCases, ClaimCases, ViewService, JoinService, ViewLivelihood, ViewPoints},
+	Assessor: {ViewUnits},
 }
 
 // Has reports whether role r carries permission p.

@@ -91,7 +91,18 @@ func Load(ctx context.Context, db *storage.DB) error {
 	if err := loadCases(ctx, db, w); err != nil {
 		return err
 	}
-	return loadCampaigns(ctx, db)
+	if err := loadCampaigns(ctx, db); err != nil {
+		return err
+	}
+	// Later areas, in the order they build on each other: the service teams and their hours,
+	// the livelihood projects, points (which count cases and hours), evaluation (which rates
+	// members and teams).
+	for _, load := range []func(context.Context, *storage.DB, *world) error{loadService, loadLivelihood, loadPoints, loadEvaluation} {
+		if err := load(ctx, db, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // write stores the world, parents before children, filling in the ids records point at.

@@ -174,7 +174,13 @@ func scopeSides(t *testing.T, f *fixture) (zq, kx scopeSide) {
 		words:    map[string][]string{"unitcode": {f.kx.Code, f.kxGrid.Code}, "tracking": {f.kxCase.TrackingCode}},
 		public:   []string{"开西社区", f.kxCase.Title},
 	}
-	cmpScopeSides(t, f, &zq, &kx) // a campaign, late problem and published circular per community (campaigns_test.go)
+	cmpScopeSides(t, f, &zq, &kx)   // a campaign, late problem and published circular per community (campaigns_test.go)
+	svcScopeSides(t, f, &zq, &kx)   // volunteer teams, activities, hours, certificates (service_scope_test.go)
+	quotaScopeSides(t, f, &zq, &kx) // the service rules' records (quota_scope_test.go)
+	livScopeSides(t, f, &zq, &kx)   // livelihood projects (livelihood_scope_test.go)
+	ptsScopeSides(t, f, &zq, &kx)   // points rules, entries, ledgers (points_scope_test.go)
+	evalScopeSides(t, f, &zq, &kx)  // evaluation rounds, ballots, tallies (evaluation_scope_test.go)
+	talkScopeSides(t, f, &zq, &kx)  // talks and annual reviews (talks_scope_test.go)
 	return zq, kx
 }
 

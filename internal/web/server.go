@@ -88,6 +88,10 @@ func New(o Options) (*Server, error) {
 		s.opsRoutes(),
 		s.figureRoutes(),
 		s.campaignRoutes(),
+		s.serviceRoutes(),
+		s.livelihoodRoutes(),
+		s.pointsRoutes(),
+		s.evaluationRoutes(),
 	} {
 		for _, rt := range group {
 			s.routes = append(s.routes, rt)
