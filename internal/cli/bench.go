@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
 
 	"wuxing/internal/bench"
 )
@@ -22,6 +24,7 @@ func benchCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 	dur := fs.Duration("duration", bench.DefaultDuration, "length of each timed phase (raw inserts, intake)")
 	clients := fs.Int("clients", 8, "concurrent clients in the timed phases")
 	reads := fs.Int("reads", 200, "requests for each read measurement (case list, case page)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(errOut, "usage: wuxing bench [--db URL] [--json] [--duration D] [--clients N]")
 		fmt.Fprintln(errOut, "Measures the platform on a database filled by 'wuxing gen', with the server started in-process on 127.0.0.1.")
@@ -41,6 +44,17 @@ func benchCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	res, err := bench.Run(ctx, db, bench.Options{Duration: *dur, Clients: *clients, Reads: *reads, Log: errOut})
 	if err != nil {
 		return err

@@ -401,6 +401,12 @@ func (s *sink) finish(ctx context.Context) error {
 	if err := s.restoreIndexes(ctx); err != nil {
 		return err
 	}
+	// The figures' tallies of the loaded cases (what the store keeps in step case by case).
+	for _, st := range s.d.TallyRebuild() {
+		if _, err := s.conn.ExecContext(ctx, st.SQL, st.Args...); err != nil {
+			return fmt.Errorf("gen: tallies: %w", err)
+		}
+	}
 	if s.d == storage.Postgres {
 		for _, t := range identityTables {
 			q := fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM %s", t, t)
@@ -409,7 +415,7 @@ func (s *sink) finish(ctx context.Context) error {
 			}
 		}
 		// A bulk load leaves no statistics and no visibility map until autovacuum comes by.
-		if _, err := s.conn.ExecContext(ctx, "VACUUM (ANALYZE) units, compounds, households, people, cases, case_events, case_counters"); err != nil {
+		if _, err := s.conn.ExecContext(ctx, "VACUUM (ANALYZE) units, compounds, households, people, cases, case_events, case_counters, case_tallies"); err != nil {
 			return fmt.Errorf("gen: vacuum: %w", err)
 		}
 	} else if _, err := s.conn.ExecContext(ctx, "ANALYZE"); err != nil {

@@ -430,6 +430,9 @@ func (t *Tx) recheck(ctx context.Context, a Actor, problemID int64, in RecheckIn
 			due, cases.IsOverdue(k.Status, due, now), now, k.ID); err != nil {
 			return nil, fmt.Errorf("storage: problem due: %w", err)
 		}
+		if err := t.retally(ctx, k.UnitID, k.SubmittedAt); err != nil { // on time is counted against the deadline
+			return nil, err
+		}
 		if err := t.notifyPerson(ctx, p.OfficerID, "campaign_late", k.ID, "campaigns.notify.late", k.Number, k.Title, o.DueOn); err != nil {
 			return nil, err
 		}

@@ -306,12 +306,14 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 	id, err := t.insert(ctx, `INSERT INTO cases (number, year, seq, tracking_code, unit_id, unit_path, grid_id, handler_unit_id, handler_path,
 		list, category_id, urgency, channel, title, description, address, lat, lng, reporter_person_id, reporter_household_id,
 		reporter_name, reporter_phone, campaign_id, status, deadline, overdue, claimed, reopened, created_by, idempotency_key,
-		submitted_at, version, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+		submitted_at, accept_due, version, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
 		c.Number, year, seq, c.TrackingCode, u.ID, u.Path, nullID(c.GridID), u.ID, u.Path,
 		string(c.List), cat.ID, string(c.Urgency), string(c.Channel), c.Title, c.Description, c.Address, lat, lng,
 		nullID(c.ReporterPersonID), nullID(c.ReporterHouseholdID), c.ReporterName, c.ReporterPhone, nullID(c.CampaignID),
-		string(c.Status), c.Deadline, false, false, false, createdBy, idem, now, now)
+		string(c.Status), c.Deadline, false, false, false, createdBy, idem, now,
+		// The acceptance deadline (受理时限), which the response rate compares acceptance with.
+		cases.DueAt(cal.AddWorkdays(cases.Local(now), cat.AcceptDays)), now)
 	if err != nil {
 		if t.d.IsUniqueViolation(err) {
 			return false, errs.Conflict()
@@ -319,7 +321,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 		return false, fmt.Errorf("storage: create case: %w", err)
 	}
 	c.ID = id
-	if err := t.setAcceptDue(ctx, c.ID, cases.DueAt(cal.AddWorkdays(cases.Local(now), cat.AcceptDays))); err != nil {
+	if err := t.retally(ctx, u.ID, now); err != nil {
 		return false, err
 	}
 	name := nc.ActorName

@@ -167,6 +167,9 @@ func (t *Tx) act(ctx context.Context, a Actor, c *cases.Case, k cases.Capacity, 
 	if err := checkVersion(t.Exec(ctx, "UPDATE cases SET "+strings.Join(cols, ", ")+" WHERE id = ? AND version = ?", args...)); err != nil {
 		return nil, err
 	}
+	if err := t.retally(ctx, c.UnitID, c.SubmittedAt); err != nil {
+		return nil, err
+	}
 	if actorName == "" {
 		actorName = "resident"
 	}

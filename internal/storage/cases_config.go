@@ -109,7 +109,44 @@ func (db *DB) SaveCategory(ctx context.Context, a Actor, c *cases.Category) erro
 
 // calendar loads the working-day calendar from the database, seeding the shipped official
 // years the first time they are missing.
+//
+// Every case written needs it, so the built calendar is kept in memory while the table's
+// fingerprint (its row count and latest change) stays the same: one small aggregate instead of
+// reading and parsing every day. A save in this instance drops it at once; a save by another
+// instance changes the fingerprint.
 func (t *Tx) calendar(ctx context.Context) (*calendar.Calendar, error) {
+	var n int
+	var last any
+	if err := t.QueryRow(ctx, "SELECT COUNT(*), MAX(created_at) FROM calendar_days").Scan(&n, &last); err != nil {
+		return nil, fmt.Errorf("storage: calendar: %w", err)
+	}
+	key := fmt.Sprint(n, "/", last)
+	cc := t.db.cals
+	cc.mu.Lock()
+	cached, ck := cc.cal, cc.key
+	cc.mu.Unlock()
+	if cached != nil && ck == key {
+		return cached, nil
+	}
+	c, err := t.loadCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc.mu.Lock()
+	cc.cal, cc.key = c, key
+	cc.mu.Unlock()
+	return c, nil
+}
+
+// forgetCalendar drops the calendar kept in memory.
+func (db *DB) forgetCalendar() {
+	db.cals.mu.Lock()
+	db.cals.cal, db.cals.key = nil, ""
+	db.cals.mu.Unlock()
+}
+
+// loadCalendar reads the calendar from the database.
+func (t *Tx) loadCalendar(ctx context.Context) (*calendar.Calendar, error) {
 	rows, err := t.Query(ctx, "SELECT day, year, kind, name, source FROM calendar_days ORDER BY day")
 	if err != nil {
 		return nil, fmt.Errorf("storage: calendar: %w", err)
@@ -170,6 +207,7 @@ func (db *DB) SaveCalendarYear(ctx context.Context, a Actor, y calendar.Year) er
 	if _, err := calendar.New(y); err != nil {
 		return &errs.Error{Code: errs.EINVALID, Key: "cases.calendar.invalid", Fields: []errs.FieldError{errs.Field("days", "cases.calendar.invalid")}, Err: err}
 	}
+	defer db.forgetCalendar()
 	return db.update(ctx, func(t *Tx) error {
 		now := t.db.clock.Now()
 		if _, err := t.Exec(ctx, "DELETE FROM calendar_days WHERE year = ?", y.Year); err != nil {

@@ -16,12 +16,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
+	"wuxing/internal/calendar"
 	"wuxing/internal/clock"
 )
 
@@ -38,6 +40,30 @@ type DB struct {
 	log   *slog.Logger
 	path  string       // SQLite file
 	gc    *groupCommit // SQLite: groups concurrent write transactions into one commit
+
+	cals *calendarCache // shared by copies of the DB (CaseBatch)
+	// SQLite: the prepared statements of the write and read pools (nil on PostgreSQL).
+	wstmts, rstmts *stmtCache
+}
+
+// stmts returns the statement cache of a pool.
+func (db *DB) stmts(pool *sql.DB) *stmtCache {
+	switch pool {
+	case nil:
+		return nil
+	case db.write:
+		return db.wstmts
+	case db.read:
+		return db.rstmts
+	}
+	return nil
+}
+
+// calendarCache keeps the working-day calendar while key still matches the table.
+type calendarCache struct {
+	mu  sync.Mutex
+	cal *calendar.Calendar
+	key string
 }
 
 // Options configure Open.
@@ -93,7 +119,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4
 	}
-	db := &DB{d: d, clock: opt.Clock, log: opt.Logger}
+	db := &DB{d: d, clock: opt.Clock, log: opt.Logger, cals: &calendarCache{}}
 	switch d {
 	case Postgres:
 		p, err := sql.Open("pgx", target)
@@ -134,6 +160,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		r.SetMaxOpenConns(opt.ReadConns)
 		r.SetMaxIdleConns(opt.ReadConns)
 		db.write, db.read = w, r
+		db.wstmts, db.rstmts = newStmtCache(w), newStmtCache(r)
 		db.gc = newGroupCommit(w)
 	}
 	if err := db.Ping(ctx); err != nil {
@@ -167,6 +194,8 @@ func (db *DB) Close() error {
 	if db.gc != nil {
 		db.gc.close()
 	}
+	db.wstmts.close()
+	db.rstmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

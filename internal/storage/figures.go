@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -47,15 +48,6 @@ func figureCond(n figures.Count) (string, []any, bool) {
 		return "c.reworks > ?", []any{0}, true
 	}
 	return "", nil, false
-}
-
-// setAcceptDue records a new case's acceptance deadline (受理时限), which the response rate
-// compares its acceptance with.
-func (t *Tx) setAcceptDue(ctx context.Context, caseID int64, due time.Time) error {
-	if _, err := t.Exec(ctx, "UPDATE cases SET accept_due = ? WHERE id = ?", due, caseID); err != nil {
-		return fmt.Errorf("storage: case acceptance deadline: %w", err)
-	}
-	return nil
 }
 
 // FigureSettings are the figure settings in force for a unit and where they come from.
@@ -234,13 +226,23 @@ func FigureUnit(k org.Kind) bool {
 	return k.IsBranch() || FigureSettingsUnit(k)
 }
 
-// Figures counts, in one aggregate query, the cases of every village and community under a unit
-// that the actor may see, submitted in the query's period. A village with no cases in the period
-// is listed with zeros (an inactive one only when it has cases). The unit must be in the actor's
+// Figures counts the cases of every village and community under a unit that the actor may see,
+// submitted in the query's period. Whole years and months come from the tallies (tallies.go),
+// the rest of the period from the cases themselves. A village with no cases in the period is
+// listed with zeros (an inactive one only when it has cases). The unit must be in the actor's
 // case scope.
 func (db *DB) Figures(ctx context.Context, a Actor, q FigureQuery) (*FigureReport, error) {
+	return db.figures(ctx, a, q, true)
+}
+
+// figures is Figures, from the tallies where they cover the period or from the cases alone.
+func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bool) (*FigureReport, error) {
 	if q.From.IsZero() || q.To.IsZero() || !q.From.Before(q.To) {
 		return nil, errs.Invalid(errs.Field("to", "figures.period.invalid"))
+	}
+	plan := tallyPlan{rest: [][2]time.Time{{q.From.UTC(), q.To.UTC()}}}
+	if useTallies {
+		plan = planTallies(q.From, q.To)
 	}
 	var rep FigureReport
 	err := db.view(ctx, func(t *Tx) error {
@@ -255,47 +257,91 @@ func (db *DB) Figures(ctx context.Context, a Actor, q FigureQuery) (*FigureRepor
 		if rep.Settings, err = t.figureSettings(ctx, u.Path); err != nil {
 			return err
 		}
-		var sums []string
-		var args []any
-		for _, n := range figures.CountNames {
-			if n == figures.Received {
-				sums = append(sums, "COUNT(c.id)")
-				continue
-			}
-			cond, ca, _ := figureCond(n)
-			sums = append(sums, "SUM(CASE WHEN c.id IS NOT NULL AND "+cond+" THEN 1 ELSE 0 END)")
-			args = append(args, ca...)
-		}
-		args = append(args, q.From.UTC(), q.To.UTC())
 		scope, sa := scopeCond("u.path", a.Scope(authz.ViewCases))
 		sub, suba := subtreeCond("u.path", u.Path)
-		args = append(append(append(args, sa...), suba...), string(org.Village), string(org.Community), true)
-		rows, err := t.Query(ctx, "SELECT u.id, u.name, "+strings.Join(sums, ", ")+
-			` FROM units u LEFT JOIN cases c ON c.unit_id = u.id AND c.submitted_at >= ? AND c.submitted_at < ?
-			WHERE `+scope+" AND "+sub+` AND u.kind IN (?, ?)
-			GROUP BY u.id, u.name, u.path, u.active
-			HAVING u.active = ? OR COUNT(c.id) > 0
-			ORDER BY u.path`, args...)
+		where := scope + " AND " + sub + " AND u.kind IN (?, ?)"
+		wargs := append(append(sa, suba...), string(org.Village), string(org.Community))
+
+		// The villages and communities, with what the tallies hold for them.
+		var sums []string
+		for _, n := range figures.CountNames {
+			sums = append(sums, "COALESCE(SUM(t."+string(n)+"), 0)")
+		}
+		join, jargs := "1=0", []any(nil)
+		if len(plan.periods) > 0 {
+			join = "t.period IN (" + strings.TrimSuffix(strings.Repeat("?,", len(plan.periods)), ",") + ")"
+			for _, p := range plan.periods {
+				jargs = append(jargs, p)
+			}
+		}
+		type row struct {
+			e      figures.Entry
+			active bool
+		}
+		var out []*row
+		byID := map[int64]*row{}
+		scan := func(rows *sql.Rows, withName bool) error {
+			for rows.Next() {
+				var id int64
+				var name string
+				var active bool
+				n := make([]int, len(figures.CountNames))
+				dest := []any{&id}
+				if withName {
+					dest = append(dest, &name, &active)
+				}
+				for i := range n {
+					dest = append(dest, &n[i])
+				}
+				if err := rows.Scan(dest...); err != nil {
+					return fmt.Errorf("storage: figures: %w", err)
+				}
+				r := byID[id]
+				if r == nil {
+					r = &row{e: figures.Entry{ID: id, Name: name}, active: active}
+					byID[id] = r
+					out = append(out, r)
+				}
+				var c figures.Counts
+				for i, name := range figures.CountNames {
+					c.Set(name, n[i])
+				}
+				r.e.Counts = r.e.Counts.Add(c)
+			}
+			return rows.Err()
+		}
+		rows, err := t.Query(ctx, "SELECT u.id, u.name, u.active, "+strings.Join(sums, ", ")+
+			" FROM units u LEFT JOIN case_tallies t ON t.unit_id = u.id AND "+join+
+			" WHERE "+where+" GROUP BY u.id, u.name, u.path, u.active ORDER BY u.path", append(jargs, wargs...)...)
 		if err != nil {
 			return fmt.Errorf("storage: figures: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var e figures.Entry
-			n := make([]int, len(figures.CountNames))
-			dest := []any{&e.ID, &e.Name}
-			for i := range n {
-				dest = append(dest, &n[i])
-			}
-			if err := rows.Scan(dest...); err != nil {
+		err = scan(rows, true)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		// The rest of the period, from the cases.
+		for _, r := range plan.rest {
+			args := append(append([]any{}, tallySQL.sumArgs...), r[0], r[1])
+			rows, err := t.Query(ctx, "SELECT u.id, "+tallySQL.sums+
+				" FROM units u JOIN cases c ON c.unit_id = u.id AND c.submitted_at >= ? AND c.submitted_at < ?"+
+				" WHERE "+where+" GROUP BY u.id", append(args, wargs...)...)
+			if err != nil {
 				return fmt.Errorf("storage: figures: %w", err)
 			}
-			for i, name := range figures.CountNames {
-				e.Counts.Set(name, n[i])
+			err = scan(rows, false)
+			rows.Close()
+			if err != nil {
+				return err
 			}
-			rep.Entries = append(rep.Entries, e)
 		}
-		return rows.Err()
+		for _, r := range out {
+			if r.active || r.e.Counts.Get(figures.Received) > 0 {
+				rep.Entries = append(rep.Entries, r.e)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

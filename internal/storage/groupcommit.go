@@ -80,6 +80,9 @@ func (g *groupCommit) loop() {
 }
 
 func (g *groupCommit) run(group []*writeReq) {
+	// Once the group is done and the connection free again: prepare the statements it ran
+	// unprepared (see stmtCache).
+	defer group[0].db.wstmts.prepareWanted()
 	fail := func(err error) {
 		for _, r := range group {
 			r.res <- err
@@ -100,7 +103,7 @@ func (g *groupCommit) run(group []*writeReq) {
 			r.res <- fmt.Errorf("storage: savepoint: %w", err)
 			continue
 		}
-		if err := r.fn(&Tx{tx: tx, d: SQLite, db: r.db}); err != nil {
+		if err := r.fn(&Tx{tx: tx, d: SQLite, db: r.db, sc: r.db.wstmts}); err != nil {
 			if _, rbErr := tx.Exec("ROLLBACK TO w"); rbErr != nil {
 				// The transaction is unusable: nothing of this group may commit.
 				tx.Rollback()

@@ -29,23 +29,36 @@ type Tx struct {
 	tx *sql.Tx
 	d  Dialect
 	db *DB
+	sc *stmtCache // the pool's prepared statements (SQLite), nil for none
 	// webhookSeen holds the webhook events this transaction queued already (see queueWebhooks).
 	webhookSeen map[string]bool
 }
 
 // Exec runs a statement.
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.sc.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 // Query runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.sc.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.d.Rebind(q), args...)
+	q = t.d.Rebind(q)
+	if st := t.sc.get(q); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -76,7 +89,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
-	if err := fn(&Tx{tx: tx, d: db.d, db: db}); err != nil {
+	sc := db.stmts(pool)
+	defer sc.prepareWanted() // after the transaction has given its connection back
+	if err := fn(&Tx{tx: tx, d: db.d, db: db, sc: sc}); err != nil {
 		tx.Rollback()
 		return err
 	}
