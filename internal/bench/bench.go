@@ -19,6 +19,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,9 +29,11 @@ import (
 	"time"
 
 	"wuxing/internal/authz"
+	"wuxing/internal/locale"
 	"wuxing/internal/org"
 	"wuxing/internal/storage"
 	"wuxing/internal/web"
+	"wuxing/internal/xlsx"
 )
 
 // Result is what a run measured. The JSON field names are stable: scripts and BENCHMARKS.md
@@ -46,6 +50,10 @@ type Result struct {
 	CountyDashboardMs   float64 `json:"county_dashboard_ms"`   // … of a county's
 	ProvinceDashboardMs float64 `json:"province_dashboard_ms"` // … of the whole tree
 	RSSMB               float64 `json:"rss_mb"`                // peak resident memory of the process
+	ExportRows          int     `json:"export_rows"`           // cases in the .xlsx case ledger exported
+	ExportS             float64 `json:"export_s"`              // seconds to write it
+	ExportHeapMB        float64 `json:"export_heap_mb"`        // peak Go heap growth while writing it
+	Export10kHeapMB     float64 `json:"export_10k_heap_mb"`    // the same for a ledger of 10,000 cases
 	Cases               int64   `json:"cases"`                 // cases in the database before the run
 }
 
@@ -229,9 +237,73 @@ func Run(ctx context.Context, db *storage.DB, o Options) (*Result, error) {
 		*d.out = pct(ms, 50)
 		logf("dashboard %s (%s, %d): %.1f ms (median of 3; %d)", d.u.Name, d.u.Kind, d.u.ID, *d.out, y)
 	}
+	// 5. The .xlsx case ledger of up to 100,000 cases, and of 10,000: the heap it needs must
+	// not grow with its length (flat memory).
+	pr := locale.NewPrinter("zh-CN")
+	for _, e := range []struct {
+		rows int
+		heap *float64
+	}{{10_000, &res.Export10kHeapMB}, {100_000, &res.ExportHeapMB}} {
+		start := time.Now()
+		n, heap, err := exportLedger(ctx, db, a, pr, e.rows)
+		if err != nil {
+			return nil, err
+		}
+		*e.heap = heap
+		if e.rows == 100_000 {
+			res.ExportRows, res.ExportS = n, time.Since(start).Seconds()
+		}
+		logf("xlsx ledger: %d cases in %.1f s, heap grew at most %.1f MB", n, time.Since(start).Seconds(), heap)
+	}
 	res.RSSMB = peakRSS()
 	round(res)
 	return res, nil
+}
+
+// exportLedger writes the case ledger of up to rows cases to nowhere and returns how many it
+// held and the most the Go heap grew meanwhile (sampled every 10 ms), in MB.
+func exportLedger(ctx context.Context, db *storage.DB, a storage.Actor, pr *locale.Printer, rows int) (int, float64, error) {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	heap := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	base := heap()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if h := heap(); h > peak.Load() {
+				peak.Store(h)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	x, err := xlsx.NewCaseLedger(ctx, db, a, xlsx.CaseLedgerSpec{MaxRows: rows, Now: time.Now()}, pr)
+	if err == nil {
+		_, err = x.WriteTo(io.Discard)
+		x.Close()
+	}
+	close(done)
+	wg.Wait()
+	if err != nil {
+		return 0, 0, fmt.Errorf("bench: xlsx ledger: %w", err)
+	}
+	grew := float64(0)
+	if p := peak.Load(); p > base {
+		grew = float64(p-base) / (1 << 20)
+	}
+	return x.Rows, grew, nil
 }
 
 // targets are the units the bench works in: the town of the newest generated case, its county,
@@ -670,7 +742,7 @@ func peakRSS() float64 {
 
 func round(r *Result) {
 	for _, p := range []*float64{&r.RawInsertRPS, &r.IntakeRPS, &r.IntakeP50Ms, &r.IntakeP99Ms, &r.ListP95Ms, &r.CaseP95Ms,
-		&r.TownDashboardMs, &r.CountyDashboardMs, &r.ProvinceDashboardMs, &r.RSSMB} {
+		&r.TownDashboardMs, &r.CountyDashboardMs, &r.ProvinceDashboardMs, &r.RSSMB, &r.ExportS, &r.ExportHeapMB, &r.Export10kHeapMB} {
 		*p = math.Round(*p*100) / 100
 	}
 	r.IntakeRatio = math.Round(r.IntakeRatio*1000) / 1000

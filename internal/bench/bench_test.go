@@ -16,7 +16,8 @@ import (
 
 // fields are the stable names of `wuxing bench --json`, documented in BENCHMARKS.md.
 var fields = []string{"raw_insert_rps", "intake_rps", "intake_p50_ms", "intake_p99_ms", "intake_ratio", "list_p95_ms",
-	"case_p95_ms", "town_dashboard_ms", "county_dashboard_ms", "province_dashboard_ms", "rss_mb", "cases"}
+	"case_p95_ms", "town_dashboard_ms", "county_dashboard_ms", "province_dashboard_ms", "rss_mb", "cases",
+	"export_rows", "export_s", "export_heap_mb", "export_10k_heap_mb"}
 
 func run(t *testing.T, args ...string) string {
 	t.Helper()
@@ -50,6 +51,10 @@ func TestBenchEndToEnd(t *testing.T) {
 	}
 	if got["cases"] != 300 {
 		t.Errorf("cases %v, want 300", got["cases"])
+	}
+	// The ledger holds every case the bench account sees: the 300 and those intake added.
+	if got["export_rows"] < 300 {
+		t.Errorf("export_rows %v, want at least the 300 generated cases", got["export_rows"])
 	}
 	for _, f := range fields {
 		if got[f] <= 0 {

@@ -81,6 +81,10 @@ func benchCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 		{"county_dashboard_ms", res.CountyDashboardMs, "ms (figures of a county)"},
 		{"province_dashboard_ms", res.ProvinceDashboardMs, "ms (figures of the whole tree)"},
 		{"rss_mb", res.RSSMB, "MB peak resident memory"},
+		{"export_rows", float64(res.ExportRows), "cases in the .xlsx case ledger"},
+		{"export_s", res.ExportS, "s to write it"},
+		{"export_heap_mb", res.ExportHeapMB, "MB peak heap growth while writing it"},
+		{"export_10k_heap_mb", res.Export10kHeapMB, "MB the same for 10,000 cases (flat memory: about equal)"},
 	}
 	for _, r := range rows {
 		fmt.Fprintf(out, "  %-22s %12.2f  %s\n", r.name, r.v, r.unit)

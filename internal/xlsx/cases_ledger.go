@@ -20,6 +20,8 @@ type CaseLedgerSpec struct {
 	Filter storage.CaseFilter
 	Phone  func(phone, unitPath string) string
 	Now    time.Time // for the overdue column
+	// MaxRows stops the ledger after so many cases (0: the export limit, a million).
+	MaxRows int
 }
 
 // caseLedgerColumns are the ledger's columns: catalogue key suffixes and widths.
@@ -107,11 +109,16 @@ func NewCaseLedger(ctx context.Context, db *storage.DB, a storage.Actor, spec Ca
 		return pr.T("common.no")
 	}
 	lf := spec.Filter
-	lf.BeforeID, lf.Limit = 0, exportChunk
-	for rows := 0; rows < maxExportRows; {
+	lf.BeforeID = 0
+	most := maxExportRows
+	if spec.MaxRows > 0 && spec.MaxRows < most {
+		most = spec.MaxRows
+	}
+	for rows := 0; rows < most; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		lf.Limit = min(exportChunk, most-rows)
 		list, next, err := db.Cases(ctx, a, lf)
 		if err != nil {
 			return nil, err
