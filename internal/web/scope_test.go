@@ -205,6 +205,22 @@ var paramKinds = map[string]string{
 	// campaigns area: /campaigns/{id}, /circulars/{id}, /campaigns/problems/{problem}/recheck
 	"campaign": "campaign", "campaigns": "campaign", "circular": "circular", "circulars": "circular",
 	"problem": "campaign_problem",
+
+	// volunteer service: /service/teams/{service_team}, /service/activities/{service_activity}…
+	"service_team": "service_team", "service_activity": "service_activity", "service_participant": "service_participant",
+	"service_correction": "service_correction", "service_certificate": "service_certificate",
+
+	// evaluation area: /evaluation/rounds/{id}, …/targets/{target}, …/batches/{batch}, /evaluation/tallies/{tally}, /s/{unitcode}/{round}
+	"rounds": "eval_round", "round": "eval_round", "target": "eval_target", "batch": "eval_batch", "tally": "eval_tally",
+
+	// livelihood area: /livelihood/{id}, /livelihood/reports/{livreport}/correct, /livelihood/{id}/photos/{livphoto}
+	"livelihood": "livelihood", "livreport": "livelihood_report", "livphoto": "livelihood_photo",
+
+	// talks area: /evaluation/talks/{id}, /evaluation/talks/team/{talkteam}, /evaluation/reviews/entries/{reviewentry}
+	"talks": "talk", "talkteam": "team", "reviewentry": "review_entry",
+
+	// points area: /points/targets/{points_kind}/{points_target}, /points/entries/{points_entry}/decide, /admin/points/{points_catalogue}
+	"points_target": "person", "points_entry": "points_entry", "points_catalogue": "points_catalogue",
 }
 
 // paramWords are path parameters that name no object, with the values to try.
@@ -213,8 +229,9 @@ var paramWords = map[string][]string{
 	// A case step: every action of the flow (cases area).
 	"action": {"accept", "reject", "dispatch", "claim", "escalate", "return", "start", "resolve", "check_pass", "check_fail",
 		"rate", "close", "request_extension", "approve_extension", "deny_extension", "urge", "comment"},
-	"year":     {"2026"}, // ops: the public calendar of a year
-	"category": {"1"},    // ops: a case category (platform-wide configuration, no unit's data)
+	"year":        {"2026"},                             // ops: the public calendar of a year
+	"category":    {"1"},                                // ops: a case category (platform-wide configuration, no unit's data)
+	"points_kind": {"party_member", "branch_secretary"}, // points area: the kinds of target whose ids are people
 }
 
 // publicChanges are changing routes anyone may call, which change nothing of a community's:
@@ -229,6 +246,10 @@ var publicChanges = map[string]string{
 	"POST /api/v1/public/units/{unitcode}/cases":  "a resident's report to a unit, public by design",
 	"POST /t/{tracking}/rating":                   "the rating of the case whose tracking code the caller holds",
 	"POST /api/v1/public/track/{tracking}/rating": "the rating of the case whose tracking code the caller holds",
+	// evaluation area: whoever holds a one-time ballot may cast it, once (evaluation_test.go).
+	"POST /b":                             "turns a typed ballot code into the ballot's address; changes nothing",
+	"POST /b/{token}":                     "the vote of the ballot whose token the caller holds, once",
+	"POST /api/v1/public/ballots/{token}": "the vote of the ballot whose token the caller holds, once",
 }
 
 // publicReads are the residents' pages, which show any unit's public data by design: its name,
@@ -242,6 +263,17 @@ var publicReads = map[string]string{
 	"GET /t/{tracking}":                   "the case the tracking code opens, anonymized",
 	"GET /api/v1/public/units/{unitcode}": "a unit's name and the categories residents choose from",
 	"GET /api/v1/public/track/{tracking}": "the case the tracking code opens, anonymized",
+	// volunteer service: a certificate checked by its number (rate-limited); the holder's name masked.
+	"GET /verify/service-certificate": "a service certificate checked by its number: the name masked, hours, content, issuer",
+	// evaluation area: a ballot shows its unit's name and the names of the members and teams it
+	// rates; the satisfaction list (满意清单) of a closed round is published with their names and rates.
+	"GET /b":                             "the form to type a ballot code",
+	"GET /b/{token}":                     "the ballot the token opens: its unit's targets by name",
+	"GET /api/v1/public/ballots/{token}": "the ballot the token opens: its unit's targets by name",
+	"GET /s/{unitcode}/{round}":          "a unit's published satisfaction list: targets' names and rates",
+	// livelihood area: the public list of a unit's projects (民生实事公示) shows their titles,
+	// figures and the leaders who claimed them, by name and post (officials, never a phone).
+	"GET /l/{unitcode}": "a unit's livelihood projects: titles, figures, leaders' names and posts",
 }
 
 // selfChanges act on the caller's own session only.
