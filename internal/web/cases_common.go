@@ -124,7 +124,13 @@ type caseCats struct {
 	labels map[int64]string
 }
 
+// caseCategories returns the case categories with their labels. A request reads them once:
+// submitting a case checks the entry against them and answers with the case's labels from them.
 func (s *Server) caseCategories(r *http.Request) (*caseCats, error) {
+	rc, _ := r.Context().Value(ctxKey{}).(*reqCtx)
+	if rc != nil && rc.cats != nil {
+		return rc.cats, nil
+	}
 	list, err := s.db.Categories(r.Context(), true)
 	if err != nil {
 		return nil, err
@@ -133,6 +139,9 @@ func (s *Server) caseCategories(r *http.Request) (*caseCats, error) {
 	cc := &caseCats{list: list, labels: map[int64]string{}}
 	for _, c := range list {
 		cc.labels[c.ID] = caseCategoryLabel(pr, &c)
+	}
+	if rc != nil {
+		rc.cats = cc
 	}
 	return cc, nil
 }

@@ -29,6 +29,7 @@ type reqCtx struct {
 	token   string
 	lang    string
 	ip      string
+	cats    *caseCats // the case categories, once read in this request (caseCategories)
 }
 
 func ctxOf(r *http.Request) *reqCtx {
