@@ -28,6 +28,7 @@ func startJobs(ctx context.Context, db *storage.DB, log *slog.Logger, cfg *confi
 		jobs.Overdue(db, cfg.OverdueEvery, log),
 		jobs.Reminders(db, reminderEvery, log),
 		jobs.Deliveries(db, webhook.NewSender(webhook.DefaultTimeout), cfg.BaseURL, cfg.WebhookEvery, log),
+		jobs.Points(db, jobs.PointsEvery, log), // automatic points entries (积分制)
 		// Planner statistics: without them SQLite picks slow plans for wide case lists.
 		jobs.Job{Name: "optimize", Every: time.Hour, Run: db.Optimize},
 	)
