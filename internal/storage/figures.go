@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -262,43 +263,36 @@ func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bo
 		where := scope + " AND " + sub + " AND u.kind IN (?, ?)"
 		wargs := append(append(sa, suba...), string(org.Village), string(org.Community))
 
-		// The villages and communities, with what the tallies hold for them.
-		var sums []string
-		for _, n := range figures.CountNames {
-			sums = append(sums, "COALESCE(SUM(t."+string(n)+"), 0)")
-		}
-		join, jargs := "1=0", []any(nil)
-		if len(plan.periods) > 0 {
-			join = "t.period IN (" + strings.TrimSuffix(strings.Repeat("?,", len(plan.periods)), ",") + ")"
-			for _, p := range plan.periods {
-				jargs = append(jargs, p)
-			}
-		}
+		// The villages and communities, with what the tallies hold for them: one tally row each
+		// for a whole year or month (the usual periods), a sum over the rows otherwise. Sorted
+		// by path here, not by the database: the branch list index reads the villages kind by
+		// kind.
 		type row struct {
 			e      figures.Entry
+			path   string
 			active bool
 		}
 		var out []*row
 		byID := map[int64]*row{}
 		scan := func(rows *sql.Rows, withName bool) error {
+			var id int64
+			var name, path string
+			var active bool
+			n := make([]int, len(figures.CountNames))
+			dest := []any{&id}
+			if withName {
+				dest = append(dest, &name, &path, &active)
+			}
+			for i := range n {
+				dest = append(dest, &n[i])
+			}
 			for rows.Next() {
-				var id int64
-				var name string
-				var active bool
-				n := make([]int, len(figures.CountNames))
-				dest := []any{&id}
-				if withName {
-					dest = append(dest, &name, &active)
-				}
-				for i := range n {
-					dest = append(dest, &n[i])
-				}
 				if err := rows.Scan(dest...); err != nil {
 					return fmt.Errorf("storage: figures: %w", err)
 				}
 				r := byID[id]
 				if r == nil {
-					r = &row{e: figures.Entry{ID: id, Name: name}, active: active}
+					r = &row{e: figures.Entry{ID: id, Name: name}, path: path, active: active}
 					byID[id] = r
 					out = append(out, r)
 				}
@@ -310,9 +304,37 @@ func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bo
 			}
 			return rows.Err()
 		}
-		rows, err := t.Query(ctx, "SELECT u.id, u.name, u.active, "+strings.Join(sums, ", ")+
-			" FROM units u LEFT JOIN case_tallies t ON t.unit_id = u.id AND "+join+
-			" WHERE "+where+" GROUP BY u.id, u.name, u.path, u.active ORDER BY u.path", append(jargs, wargs...)...)
+		var cols []string
+		var q string
+		var qargs []any
+		switch len(plan.periods) {
+		case 0:
+			for range figures.CountNames {
+				cols = append(cols, "0")
+			}
+			q = "SELECT u.id, u.name, u.path, u.active, " + strings.Join(cols, ", ") + " FROM units u WHERE " + where
+			qargs = wargs
+		case 1:
+			for _, n := range figures.CountNames {
+				cols = append(cols, "COALESCE(t."+string(n)+", 0)")
+			}
+			q = "SELECT u.id, u.name, u.path, u.active, " + strings.Join(cols, ", ") +
+				" FROM units u LEFT JOIN case_tallies t ON t.unit_id = u.id AND t.period = ? WHERE " + where
+			qargs = append([]any{plan.periods[0]}, wargs...)
+		default:
+			for _, n := range figures.CountNames {
+				cols = append(cols, "COALESCE(SUM(t."+string(n)+"), 0)")
+			}
+			q = "SELECT u.id, u.name, u.path, u.active, " + strings.Join(cols, ", ") +
+				" FROM units u LEFT JOIN case_tallies t ON t.unit_id = u.id AND t.period IN (" +
+				strings.TrimSuffix(strings.Repeat("?,", len(plan.periods)), ",") + ") WHERE " + where +
+				" GROUP BY u.id, u.name, u.path, u.active"
+			for _, p := range plan.periods {
+				qargs = append(qargs, p)
+			}
+			qargs = append(qargs, wargs...)
+		}
+		rows, err := t.Query(ctx, q, qargs...)
 		if err != nil {
 			return fmt.Errorf("storage: figures: %w", err)
 		}
@@ -321,6 +343,7 @@ func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bo
 		if err != nil {
 			return err
 		}
+		slices.SortFunc(out, func(a, b *row) int { return strings.Compare(a.path, b.path) })
 		// The rest of the period, from the cases.
 		for _, r := range plan.rest {
 			args := append(append([]any{}, tallySQL.sumArgs...), r[0], r[1])
