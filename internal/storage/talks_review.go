@@ -296,6 +296,8 @@ func (db *DB) SaveReviewEntry(ctx context.Context, a Actor, id int64, in talks.E
 		if e.Version != in.Version {
 			return errs.Conflict()
 		}
+		// e points into r.Entries: keep the entry as it was before the check changes its grade.
+		before := *e
 		for i := range r.Entries {
 			if r.Entries[i].ID == id {
 				r.Entries[i].Grade = in.Grade
@@ -304,9 +306,8 @@ func (db *DB) SaveReviewEntry(ctx context.Context, a Actor, id int64, in talks.E
 		if err := talks.CheckExcellent(r.Entries, r.ExcellentShare); err != nil {
 			return err
 		}
-		before := *e
-		decidedBy, decidedAt := e.DecidedBy, e.DecidedAt
-		if in.Grade != e.Grade {
+		decidedBy, decidedAt := before.DecidedBy, before.DecidedAt
+		if in.Grade != before.Grade {
 			decidedBy, decidedAt = talkActorName(a), &now
 			if in.Grade == "" {
 				decidedBy, decidedAt = "", nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,8 +9,12 @@ import (
 
 	"wuxing/internal/errs"
 	"wuxing/internal/evaluation"
+	"wuxing/internal/org"
 	"wuxing/internal/ratelimit"
 	"wuxing/internal/storage"
+	"wuxing/internal/xlsx"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The residents' ballot: /b/{token} from the QR code, /b to type the short code. The page shows
@@ -243,4 +248,94 @@ func (s *Server) evalPublicListPage(w http.ResponseWriter, r *http.Request, lim 
 		return
 	}
 	s.render(w, r, http.StatusOK, "evaluation_public", &Page{Title: "evaluation.public.title", Data: &evalPublicListData{L: l}})
+}
+
+// evalPublicIndexData is a unit's published satisfaction lists: the closed rounds that rated
+// members or teams of the unit, newest first.
+type evalPublicIndexData struct {
+	UnitName string
+	UnitCode string
+	Rounds   []evaluation.Round
+}
+
+// evalPublicIndex is GET /s/{unitcode}: the unit's published satisfaction lists, each linking to
+// /s/{unitcode}/{round}. Round names and periods only: the names and rates are on the lists.
+func (s *Server) evalPublicIndex(lim *ratelimit.Limiter) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.publicAllow(w, r, lim, true) {
+			return
+		}
+		u, err := s.publicUnit(r, false)
+		if err != nil {
+			s.publicFail(w, r, err, "public.notfound.unit")
+			return
+		}
+		rs, err := s.db.PublicSatisfactionRounds(r.Context(), u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d := &evalPublicIndexData{UnitName: u.Name, UnitCode: u.Code}
+		for _, x := range rs {
+			// The list of a round is published for the units inside the round's unit only.
+			if org.Within(u.Path, x.UnitPath) {
+				d.Rounds = append(d.Rounds, x)
+			}
+		}
+		s.render(w, r, http.StatusOK, "evaluation_public_index", &Page{Title: "evaluation.public.index", Data: d})
+	}
+}
+
+// evalPublicXLSX is GET /s/{unitcode}/{round}/list.xlsx: the published list as a spreadsheet,
+// with exactly the page's columns (target, kind, ballots, rate), under the same rate limit.
+func (s *Server) evalPublicXLSX(lim *ratelimit.Limiter) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.publicAllow(w, r, lim, true) {
+			return
+		}
+		id, err := pathID(r, "round")
+		if err != nil {
+			s.publicFail(w, r, err, "evaluation.public.notfound")
+			return
+		}
+		l, err := s.db.PublicSatisfactionList(r.Context(), r.PathValue("unitcode"), id)
+		if err != nil {
+			s.publicFail(w, r, err, "evaluation.public.notfound")
+			return
+		}
+		pr := s.printer(r)
+		f := excelize.NewFile()
+		defer f.Close()
+		sheet := pr.T("evaluation.xlsx.sheet")
+		if err := f.SetSheetName("Sheet1", sheet); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		sw, err := f.NewStreamWriter(sheet)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rows := [][]any{{xlsx.Escape(l.Unit.Name + " · " + l.Round.Name + " · " + l.Round.PeriodLabel)},
+			{pr.T("evaluation.col.target"), pr.T("evaluation.col.kind"), pr.T("evaluation.col.ballots"), pr.T("evaluation.col.rate")}}
+		for _, x := range l.Results {
+			rows = append(rows, []any{xlsx.Escape(x.Target.Name), pr.T("evaluation.kind." + string(x.Target.Kind)), x.Ballots,
+				evalRateText(pr, x.Result.Counted(), x.Rate)})
+		}
+		rows = append(rows, []any{pr.T("evaluation.formula", l.Round.BasicWeight)})
+		for i, vals := range rows {
+			ref, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := sw.SetRow(ref, vals); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		name := fmt.Sprintf("%s_%s_%s.xlsx", pr.T("evaluation.xlsx.sheet"), l.Unit.Name, l.Round.PeriodLabel)
+		dataDownloadHeaders(w, fmt.Sprintf("satisfaction-%s-%d.xlsx", l.Unit.Code, l.Round.ID), name)
+		f.WriteTo(w)
+	}
 }

@@ -43,13 +43,18 @@ func (s *Server) evaluationRoutes() []route {
 		{pattern: "GET /api/v1/evaluation/rounds", access: user, api: true, h: s.apiEvalRounds},
 		{pattern: "GET /api/v1/evaluation/rounds/{id}", access: user, api: true, h: s.apiEvalRound},
 		{pattern: "GET /api/v1/evaluation/rounds/{id}/results", access: user, api: true, h: s.apiEvalResults},
+		{pattern: "GET /api/v1/evaluation/rounds/{id}/units/{unit}/tally", access: user, api: true, h: s.apiEvalTally},
+		{pattern: "POST /api/v1/evaluation/rounds/{id}/units/{unit}/tally", access: user, api: true, h: s.apiEvalTallyEnter},
+		{pattern: "POST /api/v1/evaluation/tallies/{tally}/confirm", access: user, api: true, h: s.apiEvalTallyConfirm},
 		// The residents' side: the ballot by link or short code, and the published satisfaction
 		// list (evaluation_public.go).
 		{pattern: "GET /b", access: public, h: s.evalCodePage(lim)},
 		{pattern: "POST /b", access: public, h: s.evalCodeSubmit(lim)},
 		{pattern: "GET /b/{token}", access: public, h: s.evalBallotPage(lim)},
 		{pattern: "POST /b/{token}", access: public, h: s.evalBallotSubmit(lim)},
+		{pattern: "GET /s/{unitcode}", access: public, h: s.evalPublicIndex(lim)},
 		{pattern: "GET /s/{unitcode}/{round}", access: public, h: s.evalPublicList(lim)},
+		{pattern: "GET /s/{unitcode}/{round}/list.xlsx", access: public, h: s.evalPublicXLSX(lim)},
 		{pattern: "GET /api/v1/public/ballots/{token}", access: public, api: true, h: s.apiEvalBallot(lim)},
 		{pattern: "POST /api/v1/public/ballots/{token}", access: public, api: true, h: s.apiEvalBallotSubmit(lim)},
 
@@ -71,6 +76,8 @@ func (s *Server) evaluationRoutes() []route {
 		{pattern: "POST /api/v1/evaluation/talks", access: user, api: true, h: s.apiTalkRecord},
 		{pattern: "GET /api/v1/evaluation/talks/{id}", access: user, api: true, h: s.apiTalk},
 		{pattern: "POST /api/v1/evaluation/talks/{id}/followups", access: user, api: true, h: s.apiTalkFollowUp},
+		{pattern: "GET /api/v1/evaluation/reviews", access: user, api: true, h: s.apiReviews},
+		{pattern: "POST /api/v1/evaluation/reviews/entries/{reviewentry}", access: user, api: true, h: s.apiReviewEntrySave},
 		// ---- end of the talks area ----
 	}
 }
