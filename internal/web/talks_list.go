@@ -82,7 +82,15 @@ func (s *Server) talkTargetData(r *http.Request, kind talks.TargetKind, id int64
 		return nil, err
 	}
 	if p.Values == nil {
-		p.Values = url.Values{"talked_on": {p.Today}, "talked_by": {principal(r).Username}}
+		// Who talked: the official's own name when the account is linked to a person (the
+		// login name means nothing on the record).
+		by := ""
+		if pid := principal(r).PersonID; pid != 0 {
+			if me, err := s.db.Person(ctx, a, pid); err == nil {
+				by = me.Name
+			}
+		}
+		p.Values = url.Values{"talked_on": {p.Today}, "talked_by": {by}}
 	}
 	return p, nil
 }
