@@ -22,7 +22,7 @@ echo "== go vet ./..."
 go vet ./...
 t2=$SECONDS
 
-flags=(-count=1 -timeout=20m ${GO_TEST_FLAGS:-})
+flags=(-count=1 -timeout=30m ${GO_TEST_FLAGS:-})
 status=0
 echo "== go test ./...  (SQLite, browser)"
 WUXING_TEST_POSTGRES="" go test "${flags[@]}" ./... || status=1

@@ -95,6 +95,37 @@ type Ratings struct {
 // Total is how many residents responded.
 func (r Ratings) Total() int { return r.Satisfied + r.Basic + r.Dissatisfied }
 
+// MaxRatings bounds each count: more residents than a town has is a typing error.
+const MaxRatings = 100000
+
+// Validate refuses a negative or absurd count, each on its own field.
+func (r Ratings) Validate() error {
+	var fe []errs.FieldError
+	for _, n := range []struct {
+		name string
+		v    int
+	}{{"rating_satisfied", r.Satisfied}, {"rating_basic", r.Basic}, {"rating_dissatisfied", r.Dissatisfied}} {
+		if n.v < 0 || n.v > MaxRatings {
+			fe = append(fe, errs.Field(n.name, "service.rating.count", MaxRatings))
+		}
+	}
+	return errs.FieldsOf(fe)
+}
+
+// SatisfiedTotal is the numerator of the satisfaction rate as residents' ratings are usually
+// reported (满意率): satisfied and basically satisfied, over Total.
+func (r Ratings) SatisfiedTotal() int { return r.Satisfied + r.Basic }
+
+// CanRate reports whether residents' ratings may be recorded on an activity in state s: once
+// it has taken place (open, closed or approved), never when planned or cancelled.
+func CanRate(s Status) error {
+	switch s {
+	case Open, Closed, Approved:
+		return nil
+	}
+	return errs.New(errs.EUNPROCESSABLE, "service.rating.not_now")
+}
+
 // Activity is one service activity of a team.
 type Activity struct {
 	ID          int64
@@ -148,13 +179,8 @@ func (a *Activity) Validate() error {
 	if ValidClock(a.StartsAt) && ValidClock(a.EndsAt) && a.EndsAt <= a.StartsAt {
 		fe = append(fe, errs.Field("ends_at", "service.activity.ends_before_start"))
 	}
-	for _, n := range []struct {
-		name string
-		v    int
-	}{{"rating_satisfied", a.Ratings.Satisfied}, {"rating_basic", a.Ratings.Basic}, {"rating_dissatisfied", a.Ratings.Dissatisfied}} {
-		if n.v < 0 || n.v > 100000 {
-			fe = append(fe, errs.Field(n.name, "validation.number"))
-		}
+	if err := a.Ratings.Validate(); err != nil {
+		fe = append(fe, errs.As(err).Fields...)
 	}
 	return errs.FieldsOf(fe)
 }

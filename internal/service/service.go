@@ -133,6 +133,7 @@ type Volunteer struct {
 	Version      int64
 	// Filled by reads.
 	PersonName string
+	Phone      string // the person's; shown masked unless the reader may see phones
 	UnitPath   string
 	UnitName   string
 }

@@ -197,3 +197,23 @@ func TestCorrectionAndCertificateValidate(t *testing.T) {
 		t.Errorf("dedupe: %v %v", err, v.Categories)
 	}
 }
+
+func TestRatings(t *testing.T) {
+	r := Ratings{Satisfied: 8, Basic: 1, Dissatisfied: 1}
+	if err := r.Validate(); err != nil || r.Total() != 10 || r.SatisfiedTotal() != 9 {
+		t.Errorf("valid ratings: %v total %d satisfied %d", err, r.Total(), r.SatisfiedTotal())
+	}
+	bad := Ratings{Satisfied: -1, Basic: MaxRatings + 1}
+	if err := bad.Validate(); len(errs.As(err).Fields) != 2 {
+		t.Errorf("negative and absurd counts: %v", errs.As(err).Fields)
+	}
+	a := Activity{TeamID: 1, Title: "x", ServiceDate: "2026-03-05", Ratings: Ratings{Dissatisfied: -2}}
+	if err := a.Validate(); err == nil || errs.As(err).Fields[0].Field != "rating_dissatisfied" {
+		t.Errorf("activity with a negative rating: %v", err)
+	}
+	for s, ok := range map[Status]bool{Planned: false, Open: true, Closed: true, Approved: true, Cancelled: false} {
+		if err := CanRate(s); (err == nil) != ok {
+			t.Errorf("CanRate(%s) = %v, want allowed %v", s, err, ok)
+		}
+	}
+}

@@ -369,7 +369,8 @@ func (t *Tx) registerVolunteer(ctx context.Context, a Actor, v *service.Voluntee
 	}
 	var unitID int64
 	var path string
-	if err := t.QueryRow(ctx, "SELECT p.unit_id, u.path FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = ?", v.PersonID).Scan(&unitID, &path); err != nil {
+	if err := t.QueryRow(ctx, "SELECT p.unit_id, u.path, u.name, p.phone FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = ?", v.PersonID).
+		Scan(&unitID, &path, &v.UnitName, &v.Phone); err != nil {
 		return err
 	}
 	v.UnitID, v.UnitPath, v.PersonName = unitID, path, name
@@ -406,6 +407,9 @@ func (t *Tx) registerVolunteer(ctx context.Context, a Actor, v *service.Voluntee
 		}
 	}
 	v.ID, v.Active = id, true
+	if err := t.QueryRow(ctx, "SELECT version FROM volunteers WHERE id = ?", id).Scan(&v.Version); err != nil {
+		return err
+	}
 	return t.audit(ctx, a, "register", "volunteer", id, path, before, map[string]any{"person_id": v.PersonID, "categories": catStr})
 }
 
@@ -434,13 +438,13 @@ func (db *DB) Volunteers(ctx context.Context, a Actor, f VolunteerFilter) ([]ser
 			where, args = append(where, c), append(args, ca...)
 		}
 		if f.Category != "" {
-			where, args = append(where, "v.categories LIKE ?"), append(args, "%,"+likeEscape(string(f.Category))+",%")
+			where, args = append(where, `v.categories LIKE ? ESCAPE '\'`), append(args, "%,"+likeEscape(string(f.Category))+",%")
 		}
 		w := " WHERE " + strings.Join(where, " AND ")
 		if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM volunteers v"+w, args...).Scan(&total); err != nil {
 			return fmt.Errorf("storage: count volunteers: %w", err)
 		}
-		rows, err := t.Query(ctx, `SELECT v.id, v.person_id, v.unit_id, v.unit_path, u.name, p.name, v.categories, v.registered_on, v.active, v.version
+		rows, err := t.Query(ctx, `SELECT v.id, v.person_id, v.unit_id, v.unit_path, u.name, p.name, p.phone, v.categories, v.registered_on, v.active, v.version
 			FROM volunteers v JOIN people p ON p.id = v.person_id JOIN units u ON u.id = v.unit_id`+w+" ORDER BY v.unit_path, p.name, v.id LIMIT ? OFFSET ?",
 			append(args, clampLimit(f.Limit), max(f.Offset, 0))...)
 		if err != nil {
@@ -450,7 +454,7 @@ func (db *DB) Volunteers(ctx context.Context, a Actor, f VolunteerFilter) ([]ser
 		for rows.Next() {
 			var v service.Volunteer
 			var cats string
-			if err := rows.Scan(&v.ID, &v.PersonID, &v.UnitID, &v.UnitPath, &v.UnitName, &v.PersonName, &cats, &v.RegisteredOn, &v.Active, &v.Version); err != nil {
+			if err := rows.Scan(&v.ID, &v.PersonID, &v.UnitID, &v.UnitPath, &v.UnitName, &v.PersonName, &v.Phone, &cats, &v.RegisteredOn, &v.Active, &v.Version); err != nil {
 				return err
 			}
 			for _, c := range strings.Split(strings.Trim(cats, ","), ",") {
@@ -486,6 +490,109 @@ func (db *DB) CreateServiceProject(ctx context.Context, a Actor, p *service.Proj
 		return t.audit(ctx, a, "create", "service_project", id, tm.UnitPath, nil,
 			map[string]any{"team_id": tm.ID, "name": p.Name, "beneficiary": p.Beneficiary})
 	})
+}
+
+// serviceProjectIn reads a project of a team the actor sees, checking perm at the team's unit.
+func (t *Tx) serviceProjectIn(ctx context.Context, a Actor, perm authz.Perm, id int64) (*service.Project, error) {
+	var p service.Project
+	err := t.QueryRow(ctx, `SELECT p.id, p.team_id, tm.name, p.unit_path, p.name, p.beneficiary, p.description, p.active, p.version
+		FROM service_projects p JOIN service_teams tm ON tm.id = p.team_id WHERE p.id = ?`, id).
+		Scan(&p.ID, &p.TeamID, &p.TeamName, &p.UnitPath, &p.Name, &p.Beneficiary, &p.Description, &p.Active, &p.Version)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if err := checkScoped(a, p.UnitPath, perm); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// ServiceProject returns a project the actor sees.
+func (db *DB) ServiceProject(ctx context.Context, a Actor, id int64) (*service.Project, error) {
+	var p *service.Project
+	err := db.view(ctx, func(t *Tx) (err error) {
+		p, err = t.serviceProjectIn(ctx, a, authz.ViewService, id)
+		return err
+	})
+	return p, err
+}
+
+func projectAudit(p *service.Project) map[string]any {
+	return map[string]any{"team_id": p.TeamID, "name": p.Name, "beneficiary": p.Beneficiary, "description": p.Description, "active": p.Active}
+}
+
+// ProjectUpdate is what may change on a project.
+type ProjectUpdate struct {
+	Name        string
+	Beneficiary string
+	Description string
+	Version     int64
+}
+
+// UpdateServiceProject changes a project of a team the actor manages; a stale version is a
+// conflict. Activities already planned under it keep it.
+func (db *DB) UpdateServiceProject(ctx context.Context, a Actor, id int64, up ProjectUpdate) (*service.Project, error) {
+	var out *service.Project
+	err := db.update(ctx, func(t *Tx) error {
+		p, err := t.serviceProjectIn(ctx, a, authz.ManageService, id)
+		if err != nil {
+			return err
+		}
+		if p.Version != up.Version {
+			return errs.Conflict()
+		}
+		before := projectAudit(p)
+		p.Name, p.Beneficiary, p.Description = up.Name, up.Beneficiary, up.Description
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if err := checkVersion(t.Exec(ctx, `UPDATE service_projects SET name = ?, beneficiary = ?, description = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`, p.Name, p.Beneficiary, p.Description, t.db.clock.Now(), id, up.Version)); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, "update", "service_project", id, p.UnitPath, before, projectAudit(p)); err != nil {
+			return err
+		}
+		out, err = t.serviceProjectIn(ctx, a, authz.ViewService, id)
+		return err
+	})
+	return out, err
+}
+
+// SetServiceProjectActive retires a project (no new activity may be planned under it; those
+// planned keep it and their hours stand) or brings it back, as the team's organizer.
+func (db *DB) SetServiceProjectActive(ctx context.Context, a Actor, id int64, active bool, version int64) (*service.Project, error) {
+	var out *service.Project
+	err := db.update(ctx, func(t *Tx) error {
+		p, err := t.serviceProjectIn(ctx, a, authz.ManageService, id)
+		if err != nil {
+			return err
+		}
+		if p.Version != version {
+			return errs.Conflict()
+		}
+		if p.Active == active {
+			key := "service.project.already_retired"
+			if active {
+				key = "service.project.already_active"
+			}
+			return errs.New(errs.EUNPROCESSABLE, key)
+		}
+		if err := checkVersion(t.Exec(ctx, `UPDATE service_projects SET active = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			active, t.db.clock.Now(), id, version)); err != nil {
+			return err
+		}
+		action := "retire"
+		if active {
+			action = "restore"
+		}
+		if err := t.audit(ctx, a, action, "service_project", id, p.UnitPath, map[string]any{"active": p.Active}, map[string]any{"active": active}); err != nil {
+			return err
+		}
+		out, err = t.serviceProjectIn(ctx, a, authz.ViewService, id)
+		return err
+	})
+	return out, err
 }
 
 // ServiceProjects lists a team's projects.

@@ -177,15 +177,20 @@ func activityAudit(x *service.Activity) map[string]any {
 		"ratings": []int{x.Ratings.Satisfied, x.Ratings.Basic, x.Ratings.Dissatisfied}}
 }
 
-// checkProject reports a project that is not the team's as the field's error.
-func (t *Tx) checkProject(ctx context.Context, teamID, projectID int64) (string, error) {
+// checkProject reports a project that is not the team's as the field's error, and a retired
+// one unless it is keep (the activity's project already).
+func (t *Tx) checkProject(ctx context.Context, teamID, projectID, keep int64) (string, error) {
 	if projectID == 0 {
 		return "", nil
 	}
 	var name string
-	err := t.QueryRow(ctx, "SELECT name FROM service_projects WHERE id = ? AND team_id = ?", projectID, teamID).Scan(&name)
+	var active bool
+	err := t.QueryRow(ctx, "SELECT name, active FROM service_projects WHERE id = ? AND team_id = ?", projectID, teamID).Scan(&name, &active)
 	if err == sql.ErrNoRows {
 		return "", errs.Invalid(errs.Field("project_id", "service.project.not_found"))
+	}
+	if err == nil && !active && projectID != keep {
+		return "", errs.Invalid(errs.Field("project_id", "service.project.retired_error"))
 	}
 	return name, err
 }
@@ -206,7 +211,7 @@ func (db *DB) CreateActivity(ctx context.Context, a Actor, x *service.Activity) 
 		if !tm.Active {
 			return errs.Invalid(errs.Field("team_id", "service.team.inactive_error"))
 		}
-		if x.ProjectName, err = t.checkProject(ctx, tm.ID, x.ProjectID); err != nil {
+		if x.ProjectName, err = t.checkProject(ctx, tm.ID, x.ProjectID, 0); err != nil {
 			return err
 		}
 		now := t.db.clock.Now()
@@ -235,11 +240,11 @@ type ActivityUpdate struct {
 	EndsAt      string
 	Place       string
 	Content     string
-	Ratings     service.Ratings
 	Version     int64
 }
 
-// UpdateActivity changes an activity's plan, content and residents' rating before approval.
+// UpdateActivity changes an activity's plan and content before approval (the residents' rating
+// is RateActivity's).
 func (db *DB) UpdateActivity(ctx context.Context, a Actor, id int64, up ActivityUpdate) (*service.Activity, error) {
 	var out *service.Activity
 	err := db.update(ctx, func(t *Tx) error {
@@ -257,22 +262,58 @@ func (db *DB) UpdateActivity(ctx context.Context, a Actor, id int64, up Activity
 		if x.Participants > 0 && up.ServiceDate != x.ServiceDate {
 			return errs.Invalid(errs.Field("service_date", "service.activity.date_locked"))
 		}
-		x.ProjectID, x.Title, x.ServiceDate, x.StartsAt, x.EndsAt, x.Place, x.Content, x.Ratings =
-			up.ProjectID, up.Title, up.ServiceDate, up.StartsAt, up.EndsAt, up.Place, up.Content, up.Ratings
+		keep := x.ProjectID
+		x.ProjectID, x.Title, x.ServiceDate, x.StartsAt, x.EndsAt, x.Place, x.Content =
+			up.ProjectID, up.Title, up.ServiceDate, up.StartsAt, up.EndsAt, up.Place, up.Content
 		if err := x.Validate(); err != nil {
 			return err
 		}
-		if _, err := t.checkProject(ctx, x.TeamID, x.ProjectID); err != nil {
+		if _, err := t.checkProject(ctx, x.TeamID, x.ProjectID, keep); err != nil {
 			return err
 		}
 		now := t.db.clock.Now()
 		if err := checkVersion(t.Exec(ctx, `UPDATE service_activities SET project_id = ?, title = ?, service_date = ?, starts_at = ?, ends_at = ?,
-			place = ?, content = ?, rating_satisfied = ?, rating_basic = ?, rating_dissatisfied = ?, version = version + 1, updated_at = ?
+			place = ?, content = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`, nullID(x.ProjectID), x.Title, x.ServiceDate, x.StartsAt, x.EndsAt, x.Place, x.Content,
-			x.Ratings.Satisfied, x.Ratings.Basic, x.Ratings.Dissatisfied, now, id, up.Version)); err != nil {
+			now, id, up.Version)); err != nil {
 			return err
 		}
 		if err := t.audit(ctx, a, "update", "service_activity", id, x.UnitPath, before, activityAudit(x)); err != nil {
+			return err
+		}
+		out, err = t.activity(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// RateActivity records the residents' rating of an activity as its organizer: how many residents
+// were satisfied, basically satisfied or dissatisfied. Ratings are gathered after the service,
+// so it may be recorded once the activity has taken place, approved or not; never on a planned
+// or cancelled one. A stale version is a conflict.
+func (db *DB) RateActivity(ctx context.Context, a Actor, id int64, r service.Ratings, version int64) (*service.Activity, error) {
+	var out *service.Activity
+	err := db.update(ctx, func(t *Tx) error {
+		x, err := t.activityIn(ctx, a, authz.ManageService, id)
+		if err != nil {
+			return err
+		}
+		if x.Version != version {
+			return errs.Conflict()
+		}
+		if err := service.CanRate(x.Status); err != nil {
+			return err
+		}
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if err := checkVersion(t.Exec(ctx, `UPDATE service_activities SET rating_satisfied = ?, rating_basic = ?, rating_dissatisfied = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, r.Satisfied, r.Basic, r.Dissatisfied, t.db.clock.Now(), id, version)); err != nil {
+			return err
+		}
+		if err := t.audit(ctx, a, "rate", "service_activity", id, x.UnitPath,
+			map[string]any{"ratings": []int{x.Ratings.Satisfied, x.Ratings.Basic, x.Ratings.Dissatisfied}},
+			map[string]any{"ratings": []int{r.Satisfied, r.Basic, r.Dissatisfied}}); err != nil {
 			return err
 		}
 		out, err = t.activity(ctx, id)

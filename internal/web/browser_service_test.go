@@ -148,3 +148,73 @@ func TestBrowserVolunteerCheckInOut(t *testing.T) {
 		t.Errorf("my service does not list the activity")
 	}
 }
+
+// TestBrowserServicePhotosAndRating: at 360 px the secretary attaches a photo to a closed
+// activity from the phone's file picker, sees its thumbnail load, and records the residents'
+// rating, which the page then shows with the satisfaction rate.
+func TestBrowserServicePhotosAndRating(t *testing.T) {
+	exe := os.Getenv(envChromium)
+	if exe == "" {
+		t.Skipf("browser test skipped: %s is not set (make test installs Chromium and sets it)", envChromium)
+	}
+	if _, err := os.Stat(exe); err != nil {
+		t.Skipf("browser test skipped: %s=%s: %v", envChromium, exe, err)
+	}
+	f := newFixture(t)
+	ctx := context.Background()
+	cmpDay(f, "2026-03-05", 9)
+	tm := svcTeam(t, f, f.zq, "站前党员先锋服务队", f.zqCadre, f.zqHead)
+	x := svcActivity(t, f, tm, "主题党日清扫楼道", "2026-03-05")
+	if _, err := f.db.StepActivity(ctx, storage.System, x.ID, service.CloseAction, x.Version); err != nil {
+		t.Fatal(err)
+	}
+	dir := artifactsDir(t)
+	backend := "sqlite"
+	if os.Getenv(storagetest.EnvPostgres) != "" {
+		backend = "postgres"
+	}
+	b := newBrowser(t, exe)
+	path := fmt.Sprintf("/service/activities/%d", x.ID)
+	if err := chromedp.Do(b, chromedp.Navigate(f.ts.URL+path),
+		chromedp.WaitVisible(chromedp.ID("login-form")),
+		chromedp.SendKeys(chromedp.ID("username"), "zhanqian"),
+		chromedp.SendKeys(chromedp.ID("password"), testPassword),
+		chromedp.Submit(chromedp.ID("login-form")),
+		chromedp.WaitVisible(chromedp.ID("photos")),
+	); err != nil {
+		t.Fatalf("open the activity: %v", err)
+	}
+	submit := func(form, what string, before ...chromedp.Action[chromedp.Void]) shownPage {
+		t.Helper()
+		acts := append(before, chromedp.Evaluate[chromedp.Void](`window.__wx_old = 1`), chromedp.Submit(form+` button[type=submit]`))
+		if err := chromedp.Do(b, acts...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		waitNewPage(t, b, what)
+		pg := checked(t, b, what)
+		if pg.status >= 400 || pg.path != path {
+			t.Fatalf("%s answered %d at %s: %s", what, pg.status, pg.path, excerptOf(pg.text))
+		}
+		if png, err := chromedp.Run(b, chromedp.FullScreenshot(100)); err == nil {
+			os.WriteFile(filepath.Join(dir, fmt.Sprintf("service-photos-%s-%s.png", backend, what)), png, 0o644)
+		}
+		return pg
+	}
+	file := filepath.Join(t.TempDir(), "清扫.jpg")
+	os.WriteFile(file, testJPEG(t), 0o644)
+	submit(`#photos form`, "photo", chromedp.SetUploadFiles(chromedp.ID("f-photos"), []string{file}))
+	loaded, err := chromedp.Run(b, chromedp.Evaluate[bool](`(() => { const i = document.querySelector('#photos ul.photos img'); return !!i && i.complete && i.naturalWidth > 0; })()`))
+	if err != nil || !loaded {
+		t.Errorf("the thumbnail did not load (%v)", err)
+	}
+	pg := submit(`#rating form`, "rating",
+		chromedp.SetValue(chromedp.ID("f-rating_satisfied"), "18"),
+		chromedp.SetValue(chromedp.ID("f-rating_basic"), "1"),
+		chromedp.SetValue(chromedp.ID("f-rating_dissatisfied"), "1"))
+	if !strings.Contains(pg.text, "满意 18 人，基本满意 1 人，不满意 1 人，满意率 95.0%") {
+		t.Errorf("the page does not show the rating: %s", excerptOf(pg.text))
+	}
+	if ps, _ := f.db.ActivityPhotos(ctx, storage.System, x.ID); len(ps) != 1 {
+		t.Errorf("%d photos stored, want 1", len(ps))
+	}
+}

@@ -209,6 +209,7 @@ var paramKinds = map[string]string{
 	// volunteer service: /service/teams/{service_team}, /service/activities/{service_activity}…
 	"service_team": "service_team", "service_activity": "service_activity", "service_participant": "service_participant",
 	"service_correction": "service_correction", "service_certificate": "service_certificate",
+	"service_photo": "service_photo", "service_project": "service_project",
 
 	// evaluation area: /evaluation/rounds/{id}, …/targets/{target}, …/batches/{batch}, /evaluation/tallies/{tally}, /s/{unitcode}/{round}
 	"rounds": "eval_round", "round": "eval_round", "target": "eval_target", "batch": "eval_batch", "tally": "eval_tally",
@@ -264,13 +265,16 @@ var publicReads = map[string]string{
 	"GET /api/v1/public/units/{unitcode}": "a unit's name and the categories residents choose from",
 	"GET /api/v1/public/track/{tracking}": "the case the tracking code opens, anonymized",
 	// volunteer service: a certificate checked by its number (rate-limited); the holder's name masked.
-	"GET /verify/service-certificate": "a service certificate checked by its number: the name masked, hours, content, issuer",
+	"GET /verify/service-certificate":         "a service certificate checked by its number: the name masked, hours, content, issuer",
+	"GET /api/v1/service/certificates/verify": "the same check for a verifier's system: the name masked, hours, content, issuer",
 	// evaluation area: a ballot shows its unit's name and the names of the members and teams it
 	// rates; the satisfaction list (满意清单) of a closed round is published with their names and rates.
-	"GET /b":                             "the form to type a ballot code",
-	"GET /b/{token}":                     "the ballot the token opens: its unit's targets by name",
-	"GET /api/v1/public/ballots/{token}": "the ballot the token opens: its unit's targets by name",
-	"GET /s/{unitcode}/{round}":          "a unit's published satisfaction list: targets' names and rates",
+	"GET /b":                              "the form to type a ballot code",
+	"GET /b/{token}":                      "the ballot the token opens: its unit's targets by name",
+	"GET /api/v1/public/ballots/{token}":  "the ballot the token opens: its unit's targets by name",
+	"GET /s/{unitcode}/{round}":           "a unit's published satisfaction list: targets' names and rates",
+	"GET /s/{unitcode}":                   "a unit's published satisfaction lists: the closed rounds' names and periods",
+	"GET /s/{unitcode}/{round}/list.xlsx": "a published satisfaction list as .xlsx: the page's names and rates",
 	// livelihood area: the public list of a unit's projects (民生实事公示) shows their titles,
 	// figures and the leaders who claimed them, by name and post (officials, never a phone).
 	"GET /l/{unitcode}": "a unit's livelihood projects: titles, figures, leaders' names and posts",

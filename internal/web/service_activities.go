@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"wuxing/internal/errs"
 	"wuxing/internal/service"
@@ -62,9 +63,19 @@ func svcKnownStatus(s string) bool {
 func svcActivityFrom(v url.Values, fe *[]errs.FieldError) service.Activity {
 	x := service.Activity{TeamID: pplID(v, "team_id", fe), ProjectID: pplID(v, "project_id", fe), Title: v.Get("title"),
 		ServiceDate: v.Get("service_date"), StartsAt: v.Get("starts_at"), EndsAt: v.Get("ends_at"), Place: v.Get("place"), Content: v.Get("content")}
-	x.Ratings = service.Ratings{Satisfied: int(min(pplID(v, "rating_satisfied", fe), 1<<20)), Basic: int(min(pplID(v, "rating_basic", fe), 1<<20)),
-		Dissatisfied: int(min(pplID(v, "rating_dissatisfied", fe), 1<<20))}
 	return x
+}
+
+// svcRatingsFrom reads the residents' rating counts of a form; each is required.
+func svcRatingsFrom(v url.Values, fe *[]errs.FieldError) service.Ratings {
+	n := func(name string) int {
+		if strings.TrimSpace(v.Get(name)) == "" {
+			*fe = append(*fe, errs.Field(name, "validation.required"))
+			return 0
+		}
+		return int(min(pplID(v, name, fe), 1<<30))
+	}
+	return service.Ratings{Satisfied: n("rating_satisfied"), Basic: n("rating_basic"), Dissatisfied: n("rating_dissatisfied")}
 }
 
 // svcActivityCreate is POST /service/activities: a new activity planned from a team's page.
@@ -109,6 +120,10 @@ type svcActivityPage struct {
 	Projects     []pplChoice
 	Failed       string
 	Values       map[string]url.Values
+	Photos       []storage.ActivityPhoto
+	CanAddPhotos bool // the organizer or a participant, while the activity is not cancelled
+	CanRate      bool // the organizer, once the activity has taken place
+	MaxPhotos    int
 }
 
 // V returns the values of one of the page's forms.
@@ -135,8 +150,16 @@ func (s *Server) svcActivityData(r *http.Request, id int64, failed string, v url
 	if d.Corrections, err = s.db.Corrections(ctx, a, storage.CorrectionFilter{ActivityID: id}); err != nil {
 		return nil, err
 	}
-	d.Values = map[string]url.Values{"correction": {}}
-	if failed != "" {
+	if d.Photos, err = s.db.ActivityPhotos(ctx, a, id); err != nil {
+		return nil, err
+	}
+	d.MaxPhotos = storage.MaxActivityPhotos
+	d.CanAddPhotos = x.Status != service.Cancelled && (acc.Manage || d.Own != nil) && len(d.Photos) < storage.MaxActivityPhotos
+	d.CanRate = acc.Manage && service.CanRate(x.Status) == nil
+	d.Values = map[string]url.Values{"correction": {},
+		"rating": {"rating_satisfied": {strconv.Itoa(x.Ratings.Satisfied)}, "rating_basic": {strconv.Itoa(x.Ratings.Basic)},
+			"rating_dissatisfied": {strconv.Itoa(x.Ratings.Dissatisfied)}, "version": {strconv.FormatInt(x.Version, 10)}}}
+	if failed != "" && failed != "photos" {
 		d.Values[failed] = v
 	}
 	if !acc.Manage {
@@ -148,8 +171,7 @@ func (s *Server) svcActivityData(r *http.Request, id int64, failed string, v url
 	}
 	plan := url.Values{"title": {x.Title}, "service_date": {x.ServiceDate}, "starts_at": {x.StartsAt}, "ends_at": {x.EndsAt},
 		"place": {x.Place}, "content": {x.Content}, "project_id": {strconv.FormatInt(x.ProjectID, 10)},
-		"rating_satisfied": {strconv.Itoa(x.Ratings.Satisfied)}, "rating_basic": {strconv.Itoa(x.Ratings.Basic)},
-		"rating_dissatisfied": {strconv.Itoa(x.Ratings.Dissatisfied)}, "version": {strconv.FormatInt(x.Version, 10)}}
+		"version": {strconv.FormatInt(x.Version, 10)}}
 	if failed != "plan" {
 		d.Values["plan"] = plan
 	}
@@ -171,6 +193,10 @@ func (s *Server) svcActivityData(r *http.Request, id int64, failed string, v url
 	sel := d.Values["plan"].Get("project_id")
 	d.Projects = []pplChoice{{Value: "", Key: "service.project.none"}}
 	for _, p := range projects {
+		// A retired project is offered only to the activity already under it.
+		if !p.Active && p.ID != x.ProjectID {
+			continue
+		}
 		v := strconv.FormatInt(p.ID, 10)
 		d.Projects = append(d.Projects, pplChoice{Value: v, Text: p.Name, Selected: v == sel})
 	}
@@ -217,7 +243,7 @@ func (s *Server) svcActivityForm(w http.ResponseWriter, r *http.Request) (int64,
 
 func svcActivityURL(id int64) string { return "/service/activities/" + strconv.FormatInt(id, 10) }
 
-// svcActivityUpdate is POST /service/activities/{service_activity}: the plan and residents' rating.
+// svcActivityUpdate is POST /service/activities/{service_activity}: the plan.
 func (s *Server) svcActivityUpdate(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.svcActivityForm(w, r)
 	if !ok {
@@ -229,7 +255,7 @@ func (s *Server) svcActivityUpdate(w http.ResponseWriter, r *http.Request) {
 	err := errs.FieldsOf(fe)
 	if err == nil {
 		_, err = s.db.UpdateActivity(r.Context(), actor(r), id, storage.ActivityUpdate{ProjectID: x.ProjectID, Title: x.Title,
-			ServiceDate: x.ServiceDate, StartsAt: x.StartsAt, EndsAt: x.EndsAt, Place: x.Place, Content: x.Content, Ratings: x.Ratings,
+			ServiceDate: x.ServiceDate, StartsAt: x.StartsAt, EndsAt: x.EndsAt, Place: x.Place, Content: x.Content,
 			Version: pplVersion(v.Get("version"))})
 	}
 	if err != nil {
@@ -237,6 +263,28 @@ func (s *Server) svcActivityUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirectFlash(w, r, svcActivityURL(id), "flash.service.activity_saved")
+}
+
+// svcActivityRate is POST /service/activities/{service_activity}/rating: the residents' rating
+// (rating_satisfied, rating_basic, rating_dissatisfied, version), recorded by the organizer.
+func (s *Server) svcActivityRate(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.svcActivityForm(w, r)
+	if !ok {
+		return
+	}
+	var fe []errs.FieldError
+	rt := svcRatingsFrom(r.PostForm, &fe)
+	err := errs.FieldsOf(fe)
+	if err == nil {
+		_, err = s.db.RateActivity(r.Context(), actor(r), id, rt, pplVersion(r.PostForm.Get("version")))
+	} else if _, _, verr := s.db.ServiceActivity(r.Context(), actor(r), id); verr != nil {
+		err = verr // out of reach stays not found, whatever was typed
+	}
+	if err != nil {
+		s.svcActivityFail(w, r, id, "rating", err)
+		return
+	}
+	redirectFlash(w, r, svcActivityURL(id), "flash.service.rating_saved")
 }
 
 // svcActivityStep is POST /service/activities/{service_activity}/step (action=, version=).

@@ -179,7 +179,12 @@ func (s *Server) apiSvcActivity(w http.ResponseWriter, r *http.Request) {
 	for i := range ps {
 		parts = append(parts, svcParticipantOut(&ps[i]))
 	}
-	out := map[string]any{"activity": svcActivityOut(x), "participants": parts}
+	photos, err := s.db.ActivityPhotos(r.Context(), actor(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"activity": svcActivityOut(x), "participants": parts, "photos": svcPhotosOut(photos)}
 	if acc.Manage && service.Editable(x.Status) {
 		out["checkin_url"] = s.svcCheckinURL(r, x.Token)
 	}

@@ -7,6 +7,7 @@ import (
 	"wuxing/internal/authz"
 	"wuxing/internal/org"
 	"wuxing/internal/people"
+	"wuxing/internal/photo"
 	"wuxing/internal/service"
 	"wuxing/internal/storage"
 )
@@ -47,11 +48,25 @@ func svcScopeSide(t *testing.T, f *fixture, side *scopeSide, u *org.Unit, cadre,
 	if err := f.db.IssueCertificate(ctx, storage.System, cert); err != nil {
 		t.Fatalf("certificate: %v", err)
 	}
+	proj := &service.Project{TeamID: tm.ID, Name: u.Name + "关爱独居老人", Beneficiary: "独居老人"}
+	if err := f.db.CreateServiceProject(ctx, storage.System, proj); err != nil {
+		t.Fatalf("project: %v", err)
+	}
+	ph, err := photo.Process("a.jpg", phJPEG(t, 80, 60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := f.db.AddActivityPhotos(ctx, storage.System, done.ID, []*photo.Photo{ph})
+	if err != nil {
+		t.Fatalf("photo: %v", err)
+	}
+	side.ids["service_project"] = []int64{proj.ID}
+	side.ids["service_photo"] = []int64{stored[0].ID}
 	side.ids["service_team"] = []int64{tm.ID}
 	side.ids["service_activity"] = []int64{planned.ID, done.ID}
 	side.ids["service_participant"] = []int64{ps[0].ID}
 	side.ids["service_correction"] = []int64{c.ID}
 	side.ids["service_certificate"] = []int64{cert.ID}
 	side.words["checkin_token"] = []string{planned.Token}
-	side.markers = append(side.markers, tm.Name, done.Title, planned.Title, cert.Number)
+	side.markers = append(side.markers, tm.Name, done.Title, planned.Title, cert.Number, proj.Name)
 }

@@ -144,9 +144,10 @@ func (s *Server) svcTeamData(r *http.Request, id int64, failed string, v url.Val
 	d.Values = map[string]url.Values{
 		"team": {"name": {tm.Name}, "kind": {string(tm.Kind)}, "description": {tm.Description},
 			"leader_person_id": {strconv.FormatInt(tm.LeaderPersonID, 10)}, "version": {strconv.FormatInt(tm.Version, 10)}},
-		"member":   {},
-		"project":  {},
-		"activity": {"service_date": {d.Today}, "starts_at": {"09:00"}, "ends_at": {"11:00"}},
+		"member":       {},
+		"project":      {},
+		"project_edit": {},
+		"activity":     {"service_date": {d.Today}, "starts_at": {"09:00"}, "ends_at": {"11:00"}},
 	}
 	// Planned from the themed-day calendar (/service/calendar): that day.
 	if day := r.URL.Query().Get("service_date"); day != "" {
@@ -166,6 +167,9 @@ func (s *Server) svcTeamData(r *http.Request, id int64, failed string, v url.Val
 	}
 	d.ProjectOps = []pplChoice{{Value: "", Key: "service.project.none"}}
 	for _, p := range d.Projects {
+		if !p.Active {
+			continue // retired: no new activity under it
+		}
 		d.ProjectOps = append(d.ProjectOps, pplChoice{Value: strconv.FormatInt(p.ID, 10), Text: p.Name,
 			Selected: d.Values["activity"].Get("project_id") == strconv.FormatInt(p.ID, 10)})
 	}
