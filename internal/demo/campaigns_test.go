@@ -18,6 +18,7 @@ import (
 // each) and reads its figures as the campaign page computes them: 216 found, 216 rectified, 6
 // late, 6 circulars, each naming one late problem; the area without a late problem commended.
 func TestSeedCampaign(t *testing.T) {
+	t.Parallel() // its own database, written alongside the shared demo's load
 	ctx := context.Background()
 	db, _ := storagetest.Open(t)
 	sys := storage.System

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"wuxing/internal/cases"
 	"wuxing/internal/org"
 	"wuxing/internal/storage"
-	"wuxing/internal/storage/storagetest"
 )
 
 // allCases lists every case of the database that f selects, newest first.
@@ -51,15 +49,11 @@ func solved(s cases.Status) bool {
 // platform computes them from the records: 站前社区's 14 appeals all resolved and rated, 鲁河镇's
 // 390 issues solved, and a spread of open, overdue, escalated and rated cases elsewhere.
 func TestCaseHistory(t *testing.T) {
+	t.Parallel() // the loads run alongside each other; the demo is loaded once and shared
 	ctx := context.Background()
 	// On SQLite a second load runs alongside and is compared at the end; on PostgreSQL one load
 	// is enough time spent (the plan is seeded, and the SQLite comparison covers determinism).
-	var second *storage.DB
-	done := make(chan error, 1)
-	if os.Getenv(storagetest.EnvPostgres) == "" {
-		second, _ = storagetest.Open(t)
-		go func() { done <- Load(ctx, second) }()
-	}
+	second := secondDemo()
 	db := loadDemo(t)
 	now := db.Clock().Now()
 	cal, err := db.Calendar(ctx)
@@ -248,9 +242,6 @@ func TestCaseHistory(t *testing.T) {
 	if second == nil {
 		return
 	}
-	if err := <-done; err != nil {
-		t.Fatalf("second load: %v", err)
-	}
 	t.Run("two loads give the same cases", func(t *testing.T) {
 		key := func(cs []cases.Case) []string {
 			var out []string
@@ -259,7 +250,7 @@ func TestCaseHistory(t *testing.T) {
 			}
 			return out
 		}
-		a, b := key(all), key(allCases(t, second, storage.CaseFilter{}))
+		a, b := key(all), key(allCases(t, second(t), storage.CaseFilter{}))
 		if !slices.Equal(a, b) {
 			t.Fatalf("two loads differ: %d and %d cases", len(a), len(b))
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,16 +54,85 @@ func fingerprint(w *world) []string {
 	return out
 }
 
-// loadDemo loads the demo into a fresh database and reports how long it took.
+// The demo is loaded once per test binary and shared by the tests that only read it (loadDemo);
+// the tests that compare two loads also share one second load into its own database
+// (secondDemo, on SQLite only). Both are closed, and removed, when the binary's tests are done.
+var demos struct {
+	once, secondOnce sync.Once
+	db, second       *storage.DB
+	err, secondErr   error
+	secondDone       chan struct{}
+	mu               sync.Mutex
+	done             []func(keep bool)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demos.secondDone != nil {
+		<-demos.secondDone
+	}
+	for _, done := range demos.done {
+		done(code != 0)
+	}
+	os.Exit(code)
+}
+
+// loadedDemo opens a fresh database, loads the demo into it, and reports how long the load took.
+func loadedDemo() (*storage.DB, time.Duration, error) {
+	ctx := context.Background()
+	db, _, done, err := storagetest.OpenShared(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	demos.mu.Lock()
+	demos.done = append(demos.done, done)
+	demos.mu.Unlock()
+	start := time.Now()
+	if err := Load(ctx, db); err != nil {
+		return nil, 0, fmt.Errorf("load: %w", err)
+	}
+	return db, time.Since(start), nil
+}
+
+// loadDemo returns the demo loaded once for the whole test binary, for tests that only read it.
+// A test that changes data, or loads the demo itself, must use a database of its own.
 func loadDemo(t *testing.T) *storage.DB {
 	t.Helper()
-	db, _ := storagetest.Open(t)
-	start := time.Now()
-	if err := Load(context.Background(), db); err != nil {
-		t.Fatalf("load: %v", err)
+	demos.once.Do(func() {
+		var took time.Duration
+		demos.db, took, demos.err = loadedDemo()
+		if demos.err == nil {
+			t.Logf("demo loaded on %s in %s (shared by the package's tests)", demos.db.Dialect(), took.Round(time.Millisecond))
+		}
+	})
+	if demos.err != nil {
+		t.Fatalf("shared demo: %v", demos.err)
 	}
-	t.Logf("demo loaded on %s in %s", db.Dialect(), time.Since(start).Round(time.Millisecond))
-	return db
+	return demos.db
+}
+
+// secondDemo starts, once per test binary and on SQLite only, a second load of the demo into a
+// database of its own, alongside the shared one, and returns a function that waits for it (nil
+// on PostgreSQL, where a load takes long enough that determinism is left to the SQLite run).
+func secondDemo() func(t *testing.T) *storage.DB {
+	if os.Getenv(storagetest.EnvPostgres) != "" {
+		return nil
+	}
+	demos.secondOnce.Do(func() {
+		demos.secondDone = make(chan struct{})
+		go func() {
+			defer close(demos.secondDone)
+			demos.second, _, demos.secondErr = loadedDemo()
+		}()
+	})
+	return func(t *testing.T) *storage.DB {
+		t.Helper()
+		<-demos.secondDone
+		if demos.secondErr != nil {
+			t.Fatalf("second load: %v", demos.secondErr)
+		}
+		return demos.second
+	}
 }
 
 func allUnits(t *testing.T, db *storage.DB) []org.Unit {
@@ -98,16 +168,12 @@ func allPeople(t *testing.T, db *storage.DB) []people.Person {
 // TestLoad loads the demo on two fresh databases at once, checks they hold the same data, and
 // checks the first against the seed page and the platform's rules.
 func TestLoad(t *testing.T) {
+	t.Parallel() // the loads run alongside each other; the demo is loaded once and shared
 	ctx := context.Background()
 	// On SQLite a second load runs alongside the first and the checks, and is compared at the
 	// end. On PostgreSQL a load takes 15–20 s, so there the one load is compared with a fresh
 	// in-memory build instead (which TestBuildIsDeterministic shows is always the same).
-	var second *storage.DB
-	done := make(chan error, 1)
-	if os.Getenv(storagetest.EnvPostgres) == "" {
-		second, _ = storagetest.Open(t)
-		go func() { done <- Load(ctx, second) }()
-	}
+	second := secondDemo()
 	db := loadDemo(t)
 	units := allUnits(t, db)
 	byCode := map[string]*org.Unit{}
@@ -345,11 +411,8 @@ func TestLoad(t *testing.T) {
 	if second == nil {
 		return
 	}
-	if err := <-done; err != nil {
-		t.Fatalf("second load: %v", err)
-	}
 	t.Run("two loads give the same data", func(t *testing.T) {
-		if !slices.Equal(first, loaded(t, second)) {
+		if !slices.Equal(first, loaded(t, second(t))) {
 			t.Fatal("two loads differ")
 		}
 	})

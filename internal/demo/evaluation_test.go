@@ -15,6 +15,7 @@ import (
 // round's formula); a talk list computed from the rounds, with members three rounds under 80%;
 // talks recorded; one branch's annual review within the third.
 func TestEvaluationFigures(t *testing.T) {
+	t.Parallel() // the loads run alongside each other; the demo is loaded once and shared
 	db := loadDemo(t)
 	ctx, sys := context.Background(), storage.System
 	var luhe org.Unit

@@ -14,6 +14,7 @@ import (
 // 鲁河镇's toilets 3884 of 2409 (161%), verges 42.6 of 40 km and 93.5 of 90 km, 建设办's 11 of 11
 // old compounds, each a different compound; and every figure is the sum of its reports.
 func TestSeedLivelihood(t *testing.T) {
+	t.Parallel() // its own database, written alongside the shared demo's load
 	ctx := context.Background()
 	db, _ := storagetest.Open(t)
 	w := build()

@@ -16,7 +16,11 @@ import (
 // loadPoints loads the points catalogues and ledgers of secretaries, members and teams, and a horse race.
 // Each demo town gets the default catalogues (secretaries scored on overall quality, work done
 // and highlight projects); the automatic job then scores the demo's cases, circulars and
-// volunteer hours once, so the ledgers and the horse race are computed from records. In 建设办
+// volunteer hours once, so the ledgers and the horse race are computed from records: members
+// per approved hours record, teams once per approved activity, and 寺庄乡's circulars to the
+// named village's branch secretary as the records show one (there, only the village with a
+// first secretary: the other villages' secretaries have no accounts, so their entries score
+// nobody). In 建设办
 // and 鲁河镇 a town cadre then enters this quarter's manual entries with their evidence (the
 // secretaries' base points, study, meetings and highlight projects; members' absences; teams'
 // praise and missed activities), the town's account approves all but a few left waiting in its

@@ -16,6 +16,7 @@ import (
 // office members' hours spread around the 80-hour pace, a few teams under 10 days in the last
 // full quarter, and every hour total a sum of the ledger.
 func TestServiceFigures(t *testing.T) {
+	t.Parallel() // the loads run alongside each other; the demo is loaded once and shared
 	db := loadDemo(t)
 	ctx := context.Background()
 	units := allUnits(t, db)

@@ -69,9 +69,9 @@ const (
 	CaseResolved         Source = "case_resolved"         // a case resolved by the member who claimed it
 	CaseRated            Source = "case_rated"            // a case rated satisfied (to whoever handled it)
 	CaseOverdue          Source = "case_overdue"          // a case marked overdue (deduction: handler and secretary)
-	CircularCriticism    Source = "circular_criticism"    // named in a published circular (通报批评)
-	CircularCommendation Source = "circular_commendation" // named in a published commendation (表扬)
-	VolunteerHours       Source = "service_hours"         // approved volunteer hours: points per hour
+	CircularCriticism    Source = "circular_criticism"    // a village or community named in a published circular (通报批评): its branch secretary
+	CircularCommendation Source = "circular_commendation" // a village or community named in a published commendation (表扬): its branch secretary
+	VolunteerHours       Source = "service_hours"         // approved volunteer hours, points per hour: members per ledger row, teams per activity
 )
 
 // Sources lists the automatic sources.

@@ -4,13 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"wuxing/internal/authz"
 	"wuxing/internal/campaigns"
 	"wuxing/internal/cases"
+	"wuxing/internal/org"
+	"wuxing/internal/people"
 	"wuxing/internal/points"
+	"wuxing/internal/service"
 )
 
 // Automatic points entries: the platform scores events by the catalogues' automatic rules, as
@@ -36,7 +40,7 @@ type pointsEvent struct {
 	unitID   int64
 	unitPath string
 	day      string
-	srcKind  string // "case", "circular_item", "service_hours"
+	srcKind  string // "case", "circular_item", "service_hours", "service_activity"
 	srcID    int64
 	label    string
 	hours    int64 // centihours, for volunteer hours
@@ -422,9 +426,13 @@ func (t *Tx) pointsFromCaseEvents(ctx context.Context, s *pointsScan, limit int)
 	return len(rs), nil
 }
 
-// pointsFromCirculars scores the responsible officers named in circulars and commendations
-// published since the last run: criticism a deduction, commendation a reward, to them as branch
-// secretaries.
+// pointsFromCirculars scores circulars and commendations published since the last run: each
+// entry names a village or community (the item's unit, or the village or community it lies in),
+// and its branch secretary is scored, criticism a deduction, commendation a reward. The branch
+// secretary is the person whose active account holds the branch_secretary role at that unit
+// (the earliest such binding), or else the unit's first secretary in office on the day of
+// publication (the earliest assignment). An entry whose unit has neither makes no points: the
+// area's responsible officer is not scored in the secretary's place.
 func (t *Tx) pointsFromCirculars(ctx context.Context, s *pointsScan, limit int) (int, error) {
 	const mark = "circulars"
 	lastID, lastAt, err := t.pointsMark(ctx, mark)
@@ -455,27 +463,44 @@ func (t *Tx) pointsFromCirculars(ctx context.Context, s *pointsScan, limit int) 
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	type item struct {
+		id   int64
+		path string
+	}
+	secs := map[string]*PointsTarget{} // by branch id and day
 	for _, c := range cs {
 		src := points.CircularCriticism
 		if c.kind == string(campaigns.Commendation) {
 			src = points.CircularCommendation
 		}
-		items, err := t.Query(ctx, `SELECT x.id, p.id, p.name, p.unit_id, u.path FROM circular_items x JOIN people p ON p.id = x.officer_id
-			JOIN units u ON u.id = p.unit_id WHERE x.circular_id = ? ORDER BY x.id`, c.id)
+		day := points.Day(c.at)
+		xs, err := t.Query(ctx, `SELECT x.id, u.path FROM circular_items x JOIN units u ON u.id = x.unit_id WHERE x.circular_id = ? ORDER BY x.id`, c.id)
 		if err != nil {
 			return 0, err
 		}
-		var evs []pointsEvent
-		for items.Next() {
-			ev := pointsEvent{source: src, kind: points.BranchSecretary, day: points.Day(c.at), srcKind: "circular_item", label: c.title}
-			if err := items.Scan(&ev.srcID, &ev.targetID, &ev.name, &ev.unitID, &ev.unitPath); err != nil {
-				items.Close()
+		var items []item
+		for xs.Next() {
+			var x item
+			if err := xs.Scan(&x.id, &x.path); err != nil {
+				xs.Close()
 				return 0, err
 			}
-			evs = append(evs, ev)
+			items = append(items, x)
 		}
-		items.Close()
-		for _, ev := range evs {
+		xs.Close()
+		if err := xs.Err(); err != nil {
+			return 0, err
+		}
+		for _, x := range items {
+			sec, err := t.branchSecretary(ctx, secs, x.path, day)
+			if err != nil {
+				return 0, err
+			}
+			if sec == nil {
+				continue
+			}
+			ev := pointsEvent{source: src, kind: points.BranchSecretary, targetID: sec.ID, name: sec.Name, unitID: sec.UnitID, unitPath: sec.UnitPath,
+				day: day, srcKind: "circular_item", srcID: x.id, label: c.title}
 			if err := t.score(ctx, s, ev, false); err != nil {
 				return 0, err
 			}
@@ -490,44 +515,161 @@ func (t *Tx) pointsFromCirculars(ctx context.Context, s *pointsScan, limit int) 
 	return len(cs), nil
 }
 
-// pointsFromHours scores approved volunteer hours (and their corrections) for party members per
-// hour, and for their teams.
+// branchSecretary is the branch secretary, on day, of the village or community at or above the
+// unit with path (nil when the unit lies in none, or the branch has no secretary on record):
+// the person of the earliest active account bound to the branch as branch_secretary, or else
+// its earliest first secretary in office that day. Answers are kept in cache.
+func (t *Tx) branchSecretary(ctx context.Context, cache map[string]*PointsTarget, path, day string) (*PointsTarget, error) {
+	var ids []any
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var branch int64
+	err := t.QueryRow(ctx, `SELECT id FROM units WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) AND kind IN (?, ?) ORDER BY depth DESC LIMIT 1`,
+		append(ids, string(org.Village), string(org.Community))...).Scan(&branch)
+	if err == errNoRows {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: branch of circular item: %w", err)
+	}
+	key := strconv.FormatInt(branch, 10) + " " + day
+	if sec, ok := cache[key]; ok {
+		return sec, nil
+	}
+	sec := &PointsTarget{Kind: points.BranchSecretary}
+	err = t.QueryRow(ctx, `SELECT p.id, p.name, p.unit_id, pu.path FROM role_bindings b JOIN users us ON us.id = b.user_id
+		JOIN people p ON p.id = us.person_id JOIN units pu ON pu.id = p.unit_id
+		WHERE b.role = ? AND b.unit_id = ? AND us.active = ? AND p.active = ? ORDER BY b.id LIMIT 1`,
+		string(authz.BranchSecretary), branch, true, true).Scan(&sec.ID, &sec.Name, &sec.UnitID, &sec.UnitPath)
+	if err == errNoRows {
+		err = t.QueryRow(ctx, `SELECT p.id, p.name, p.unit_id, pu.path FROM assignments a JOIN people p ON p.id = a.person_id
+			JOIN units pu ON pu.id = p.unit_id WHERE a.kind = ? AND a.unit_id = ? AND a.starts_on <= ? AND (a.ends_on = '' OR a.ends_on >= ?)
+			AND p.active = ? ORDER BY a.starts_on, a.id LIMIT 1`,
+			string(people.FirstSecretary), branch, day, day, true).Scan(&sec.ID, &sec.Name, &sec.UnitID, &sec.UnitPath)
+	}
+	if err == errNoRows {
+		sec = nil
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: branch secretary: %w", err)
+	}
+	cache[key] = sec
+	return sec, nil
+}
+
+// pointsFromHours scores approved volunteer hours. A party member is scored per row of the
+// ledger: each approval and each accepted correction (negative or positive) is one entry whose
+// source is the row. A team is scored once per approved activity: the team's approved hours of
+// that activity (the sum of its approval rows) make one entry whose source is the activity
+// (source kind "service_activity"); an accepted correction, written later, makes a correcting
+// entry for the team whose source is the correction row, so the team's total always follows
+// the ledger. A run reads whole activities: a batch that would end inside an activity's approval
+// rows is stretched to its last one. Should an activity's approval rows still be split between
+// runs (ids interleaved by concurrent approvals), the rows past the first run are scored to the
+// team one by one, with the row as source, so none is lost or counted twice.
 func (t *Tx) pointsFromHours(ctx context.Context, s *pointsScan, limit int) (int, error) {
 	const mark = "service_hours"
 	last, _, err := t.pointsMark(ctx, mark)
 	if err != nil {
 		return 0, err
 	}
-	rows, err := t.Query(ctx, `SELECT h.id, h.service_date, h.centihours, p.id, p.name, p.unit_id, pu.path, p.party_member,
-		st.id, st.name, st.unit_id, st.unit_path FROM service_hours h JOIN people p ON p.id = h.person_id JOIN units pu ON pu.id = p.unit_id
-		JOIN service_teams st ON st.id = h.team_id WHERE h.id > ? ORDER BY h.id LIMIT ?`, last, limit)
+	// The batch: the next limit rows, stretched to the end of the activity its last row approves.
+	upper := int64(-1) // -1: every row after last
+	var edge int64
+	var edgeActivity int64
+	var edgeKind string
+	err = t.QueryRow(ctx, `SELECT id, activity_id, kind FROM service_hours WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?`, last, limit-1).
+		Scan(&edge, &edgeActivity, &edgeKind)
+	switch {
+	case err == errNoRows:
+	case err != nil:
+		return 0, fmt.Errorf("storage: points hours: %w", err)
+	default:
+		upper = edge
+		if edgeKind == service.EntryApproval {
+			if err := t.QueryRow(ctx, `SELECT MAX(id) FROM service_hours WHERE activity_id = ? AND kind = ?`, edgeActivity,
+				service.EntryApproval).Scan(&upper); err != nil {
+				return 0, fmt.Errorf("storage: points hours: %w", err)
+			}
+		}
+	}
+	q := `SELECT h.id, h.service_date, h.centihours, h.kind, h.activity_id, p.id, p.name, p.unit_id, pu.path, p.party_member,
+		st.id, st.name, st.unit_id, st.unit_path, COALESCE(x.title, '') FROM service_hours h JOIN people p ON p.id = h.person_id
+		JOIN units pu ON pu.id = p.unit_id JOIN service_teams st ON st.id = h.team_id LEFT JOIN service_activities x ON x.id = h.activity_id
+		WHERE h.id > ?`
+	args := []any{last}
+	if upper >= 0 {
+		q, args = q+" AND h.id <= ?", append(args, upper)
+	}
+	rows, err := t.Query(ctx, q+" ORDER BY h.id", args...)
 	if err != nil {
 		return 0, fmt.Errorf("storage: points hours: %w", err)
 	}
 	var evs []pointsEvent
+	teamOf := map[int64]int{} // activity id → index of its team event in evs
 	n, lastID := 0, last
 	for rows.Next() {
-		var id, centi int64
-		var day string
+		var id, centi, activity int64
+		var day, kind, title string
 		var member bool
 		pe := pointsEvent{source: points.VolunteerHours, kind: points.PartyMember, srcKind: "service_hours"}
-		te := pointsEvent{source: points.VolunteerHours, kind: points.ServiceTeam, srcKind: "service_hours"}
-		if err := rows.Scan(&id, &day, &centi, &pe.targetID, &pe.name, &pe.unitID, &pe.unitPath, &member,
-			&te.targetID, &te.name, &te.unitID, &te.unitPath); err != nil {
+		te := pointsEvent{source: points.VolunteerHours, kind: points.ServiceTeam}
+		if err := rows.Scan(&id, &day, &centi, &kind, &activity, &pe.targetID, &pe.name, &pe.unitID, &pe.unitPath, &member,
+			&te.targetID, &te.name, &te.unitID, &te.unitPath, &title); err != nil {
 			rows.Close()
 			return 0, err
 		}
 		n, lastID = n+1, id
 		pe.day, pe.srcID, pe.hours, pe.label = day, id, centi, day
-		te.day, te.srcID, te.hours, te.label = day, id, centi, pe.name
 		if member {
 			evs = append(evs, pe)
+		}
+		te.day = day
+		if kind == service.EntryApproval {
+			if i, ok := teamOf[activity]; ok {
+				evs[i].hours += centi
+				continue
+			}
+			te.srcKind, te.srcID, te.hours, te.label = "service_activity", activity, centi, day+" "+title
+			teamOf[activity] = len(evs)
+		} else {
+			te.srcKind, te.srcID, te.hours, te.label = "service_hours", id, centi, day+" "+pe.name
 		}
 		evs = append(evs, te)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
+	}
+	if len(teamOf) > 0 {
+		// Activities whose approval began before this batch: their rows here go to the team one by one.
+		split, err := t.Query(ctx, `SELECT DISTINCT activity_id FROM service_hours WHERE kind = ? AND id <= ? AND activity_id IN
+			(SELECT activity_id FROM service_hours WHERE kind = ? AND id > ? AND id <= ?)`, service.EntryApproval, last, service.EntryApproval, last, lastID)
+		if err != nil {
+			return 0, fmt.Errorf("storage: points hours: %w", err)
+		}
+		var earlier []int64
+		for split.Next() {
+			var a int64
+			if err := split.Scan(&a); err != nil {
+				split.Close()
+				return 0, err
+			}
+			earlier = append(earlier, a)
+		}
+		split.Close()
+		if err := split.Err(); err != nil {
+			return 0, err
+		}
+		if len(earlier) > 0 {
+			if evs, err = t.splitTeamHours(ctx, evs, teamOf, earlier, last, lastID); err != nil {
+				return 0, err
+			}
+		}
 	}
 	for _, ev := range evs {
 		if err := t.score(ctx, s, ev, false); err != nil {
@@ -540,4 +682,45 @@ func (t *Tx) pointsFromHours(ctx context.Context, s *pointsScan, limit int) (int
 		}
 	}
 	return n, nil
+}
+
+// splitTeamHours replaces the team events of activities whose approval a previous run began
+// with one event per approval row of this batch (last < id <= upper), the row as source.
+func (t *Tx) splitTeamHours(ctx context.Context, evs []pointsEvent, teamOf map[int64]int, earlier []int64, last, upper int64) ([]pointsEvent, error) {
+	drop := map[int]bool{}
+	var more []pointsEvent
+	for _, a := range earlier {
+		i, ok := teamOf[a]
+		if !ok {
+			continue
+		}
+		drop[i] = true
+		base := evs[i]
+		rows, err := t.Query(ctx, `SELECT h.id, h.centihours, p.name FROM service_hours h JOIN people p ON p.id = h.person_id
+			WHERE h.activity_id = ? AND h.kind = ? AND h.id > ? AND h.id <= ? ORDER BY h.id`, a, service.EntryApproval, last, upper)
+		if err != nil {
+			return nil, fmt.Errorf("storage: points hours: %w", err)
+		}
+		for rows.Next() {
+			ev := base
+			var name string
+			if err := rows.Scan(&ev.srcID, &ev.hours, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ev.srcKind, ev.label = "service_hours", ev.day+" "+name
+			more = append(more, ev)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]pointsEvent, 0, len(evs)+len(more))
+	for i, ev := range evs {
+		if !drop[i] {
+			out = append(out, ev)
+		}
+	}
+	return append(out, more...), nil
 }

@@ -11,6 +11,7 @@ import (
 	"wuxing/internal/authz"
 	"wuxing/internal/campaigns"
 	"wuxing/internal/cases"
+	"wuxing/internal/org"
 	"wuxing/internal/people"
 	"wuxing/internal/points"
 	"wuxing/internal/service"
@@ -18,11 +19,13 @@ import (
 	"wuxing/internal/storage/storagetest"
 )
 
-// pointsWorld is the case world with 站前社区's branch secretary (a person with an account), the
-// town's three default catalogues, a service team of 站前社区 and a campaign over it.
+// pointsWorld is the case world with 站前社区's branch secretary (a person with an account), a
+// resident of 站前社区 who is not a party member, the town's three default catalogues and a
+// service team of 站前社区.
 type pointsWorld struct {
 	caseWorld
 	secPerson *people.Person
+	resident  *people.Person
 	team      *service.Team
 	cats      map[points.TargetKind]*points.Catalogue
 }
@@ -32,8 +35,11 @@ func buildPointsWorld(t *testing.T, db *storage.DB) *pointsWorld {
 	ctx := context.Background()
 	w := &pointsWorld{caseWorld: buildCaseWorld(t, db), cats: map[points.TargetKind]*points.Catalogue{}}
 	w.secPerson = &people.Person{UnitID: w.a.ID, Name: "站前书记", Gender: "M", PartyMember: true}
-	if err := db.CreatePerson(ctx, storage.System, w.secPerson); err != nil {
-		t.Fatal(err)
+	w.resident = &people.Person{UnitID: w.gridA.ID, Name: "居民乙", Gender: "F"}
+	for _, p := range []*people.Person{w.secPerson, w.resident} {
+		if err := db.CreatePerson(ctx, storage.System, p); err != nil {
+			t.Fatal(err)
+		}
 	}
 	u, err := db.CreateUser(ctx, storage.System, storage.NewUser{Username: "zqsec", Password: "Wuxing@2026", PersonID: w.secPerson.ID})
 	if err != nil {
@@ -120,43 +126,58 @@ func (w *pointsWorld) claimedOpen(t *testing.T, db *storage.DB) *cases.Case {
 	return c
 }
 
-// criticism publishes a circular naming 站前社区 (a problem found yesterday, failed today) with
-// the secretary as the area's responsible officer.
-func (w *pointsWorld) criticism(t *testing.T, db *storage.DB, clk interface{ Now() time.Time }) *campaigns.Circular {
+// criticism publishes a circular titled name over the areas, each with a problem found
+// yesterday and failed today, and returns its entries' ids by area unit.
+func (w *pointsWorld) criticism(t *testing.T, db *storage.DB, clk interface{ Now() time.Time }, name string, areas ...campaigns.Area) map[int64]int64 {
 	t.Helper()
 	ctx := context.Background()
 	today := campaigns.Today(clk.Now())
-	c := &campaigns.Campaign{TownID: w.town.ID, Name: "站前环境整治", StartsOn: campaigns.AddDays(today, -3), EndsOn: campaigns.AddDays(today, 10),
-		CategoryID: w.category, Areas: []campaigns.Area{{UnitID: w.a.ID, OfficerID: w.secPerson.ID}}}
+	c := &campaigns.Campaign{TownID: w.town.ID, Name: name, StartsOn: campaigns.AddDays(today, -3), EndsOn: campaigns.AddDays(today, 10),
+		CategoryID: w.category, Areas: areas}
 	if err := db.CreateCampaign(ctx, storage.System, c); err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := db.RecordProblem(ctx, storage.System, c.ID, storage.NewProblem{AreaID: c.Areas[0].ID, Day: campaigns.AddDays(today, -1), Title: "垃圾满溢"})
-	if err != nil {
-		t.Fatal(err)
+	for _, ar := range c.Areas {
+		p, _, err := db.RecordProblem(ctx, storage.System, c.ID, storage.NewProblem{AreaID: ar.ID, Day: campaigns.AddDays(today, -1), Title: "垃圾满溢"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err = db.Recheck(ctx, storage.System, p.ID, storage.RecheckInput{Note: "未整改", Version: p.Version}); err != nil || !p.Late {
+			t.Fatalf("recheck: %v", err)
+		}
 	}
-	if p, err = db.Recheck(ctx, storage.System, p.ID, storage.RecheckInput{Note: "未整改", Version: p.Version}); err != nil || !p.Late {
-		t.Fatalf("recheck: %v", err)
-	}
-	ci, err := db.DraftCircular(ctx, storage.System, c.ID, storage.NewCircular{Kind: campaigns.Criticism, From: today, To: today, Title: "站前通报"})
+	ci, err := db.DraftCircular(ctx, storage.System, c.ID, storage.NewCircular{Kind: campaigns.Criticism, From: today, To: today, Title: name + "通报"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ci, err = db.PublishCircular(ctx, storage.System, ci.ID, ci.Version); err != nil {
 		t.Fatal(err)
 	}
-	return ci
+	got, _, err := db.Circular(ctx, storage.System, ci.ID)
+	if err != nil || len(got.Items) != len(areas) {
+		t.Fatalf("circular items: %v", err)
+	}
+	out := map[int64]int64{}
+	for _, x := range got.Items {
+		out[x.UnitID] = x.ID
+	}
+	return out
 }
 
-// hours approves an activity of the team on day with the member's centihours.
-func (w *pointsWorld) hours(t *testing.T, db *storage.DB, day string, centihours int) *service.Activity {
+// hours approves an activity of the team on day with the member's centihours and, when
+// resident is not zero, the resident's.
+func (w *pointsWorld) hours(t *testing.T, db *storage.DB, day string, centihours, resident int) *service.Activity {
 	t.Helper()
 	ctx := context.Background()
 	x := &service.Activity{TeamID: w.team.ID, Title: "清扫楼道", ServiceDate: day, StartsAt: "09:00", EndsAt: "11:30", Place: "社区广场", Content: "清扫楼道"}
 	if err := db.CreateActivity(ctx, storage.System, x); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.RecordParticipants(ctx, storage.System, x.ID, []storage.ParticipantHours{{PersonID: w.member.ID, Centihours: centihours}}); err != nil {
+	ps := []storage.ParticipantHours{{PersonID: w.member.ID, Centihours: centihours}}
+	if resident != 0 {
+		ps = append(ps, storage.ParticipantHours{PersonID: w.resident.ID, Centihours: resident})
+	}
+	if err := db.RecordParticipants(ctx, storage.System, x.ID, ps); err != nil {
 		t.Fatal(err)
 	}
 	cur, _, err := db.ServiceActivity(ctx, storage.System, x.ID)
@@ -170,6 +191,37 @@ func (w *pointsWorld) hours(t *testing.T, db *storage.DB, day string, centihours
 		t.Fatalf("approve: %v", err)
 	}
 	return cur
+}
+
+// memberRow is the id of the member's approval row of an activity in the hours ledger.
+func (w *pointsWorld) memberRow(t *testing.T, db *storage.DB, activityID int64) int64 {
+	t.Helper()
+	hs, err := db.HoursEntries(context.Background(), storage.System, activityID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hs {
+		if h.PersonID == w.member.ID && h.Kind == service.EntryApproval {
+			return h.ID
+		}
+	}
+	t.Fatalf("activity %d: no approval row for the member in %+v", activityID, hs)
+	return 0
+}
+
+// correct has the member ask for wanted centihours on an activity and the organizer accept,
+// and returns the correction's row in the hours ledger.
+func (w *pointsWorld) correct(t *testing.T, db *storage.DB, activityID int64, wanted int) int64 {
+	t.Helper()
+	ctx := context.Background()
+	c, err := db.RequestCorrection(ctx, w.memberActor, activityID, wanted, "签到漏记")
+	if err != nil {
+		t.Fatalf("request correction: %v", err)
+	}
+	if c, err = db.DecideCorrection(ctx, storage.System, c.ID, true, "", c.Version); err != nil || c.HoursID == 0 {
+		t.Fatalf("accept correction: %v %+v", err, c)
+	}
+	return c.HoursID
 }
 
 // ledger is every entry, as "kind target rule points source:id" lines, sorted.
@@ -209,8 +261,11 @@ func score(t *testing.T, db *storage.DB) int {
 
 // TestAutomaticPoints scores each kind of event once, by the town's default catalogues: the
 // member's resolved and rated case, the member's and the secretary's overdue case, the circular
-// naming the secretary, the member's and the team's volunteer hours; then proves reruns make
-// nothing, a disabled rule makes nothing, weights apply and caps cut.
+// naming a grid of 站前社区 (scored to 站前社区's branch secretary, not to the area's officer),
+// the member's volunteer hours per ledger row and the team's once per activity; then proves
+// reruns make nothing, a disabled rule makes nothing, weights apply, caps cut, corrections
+// follow the ledger, and a circular finds a branch's secretary by its first secretary or
+// scores nobody.
 func TestAutomaticPoints(t *testing.T) {
 	db, clk := storagetest.Open(t)
 	ctx := context.Background()
@@ -223,18 +278,9 @@ func TestAutomaticPoints(t *testing.T) {
 	if n, err := db.UrgeOverdue(ctx, 100); err != nil || n != 1 {
 		t.Fatalf("urge: %d %v", n, err)
 	}
-	ci := w.criticism(t, db, clk)
-	items, _, err := db.Circular(ctx, storage.System, ci.ID)
-	if err != nil || len(items.Items) != 1 {
-		t.Fatalf("circular items: %v", err)
-	}
-	item := items.Items[0].ID
-	act := w.hours(t, db, "2026-03-11", 250)
-	hs, err := db.HoursEntries(ctx, storage.System, act.ID)
-	if err != nil || len(hs) != 1 {
-		t.Fatalf("hours ledger: %v %d", err, len(hs))
-	}
-	hourID := hs[0].ID
+	// The area is 站前社区's first grid, its officer the member: the secretary is 站前社区's.
+	item := w.criticism(t, db, clk, "站前环境整治", campaigns.Area{UnitID: w.gridA.ID, OfficerID: w.member.ID})[w.gridA.ID]
+	act := w.hours(t, db, "2026-03-11", 250, 150) // 4 hours in all, 2.5 of them the member's
 
 	want := []string{
 		fmt.Sprintf("party_member 党员甲 service.case 2 case:%d", done.ID),
@@ -242,8 +288,8 @@ func TestAutomaticPoints(t *testing.T) {
 		fmt.Sprintf("party_member 党员甲 discipline.overdue -2 case:%d", late.ID),
 		fmt.Sprintf("branch_secretary 站前书记 work.overdue -1 case:%d", late.ID),
 		fmt.Sprintf("branch_secretary 站前书记 work.criticized -5 circular_item:%d", item),
-		fmt.Sprintf("party_member 党员甲 service.hours 2.5 service_hours:%d", hourID),
-		fmt.Sprintf("service_team 站前先锋队 activity.hours 1.25 service_hours:%d", hourID),
+		fmt.Sprintf("party_member 党员甲 service.hours 2.5 service_hours:%d", w.memberRow(t, db, act.ID)),
+		fmt.Sprintf("service_team 站前先锋队 activity.hours 2 service_activity:%d", act.ID),
 	}
 	t.Run("EachSourceOnce", func(t *testing.T) {
 		if n := score(t, db); n != len(want) {
@@ -255,6 +301,10 @@ func TestAutomaticPoints(t *testing.T) {
 			if e.RuleID == 0 || e.CatalogueID != w.cats[points.PartyMember].ID || e.PeriodKey == "" || e.OccurredOn == "" {
 				t.Errorf("entry not traceable: %+v", e)
 			}
+		}
+		ts, _, _ := db.PointsEntries(ctx, storage.System, storage.PointsEntryFilter{TargetKind: points.ServiceTeam, TargetID: w.team.ID, Limit: 100})
+		if len(ts) != 1 || ts[0].OccurredOn != "2026-03-11" || ts[0].UnitID != w.a.ID || ts[0].SourceLabel != "2026-03-11 清扫楼道" {
+			t.Errorf("team entry: %+v", ts)
 		}
 	})
 	t.Run("SecondRunMakesNone", func(t *testing.T) {
@@ -269,12 +319,11 @@ func TestAutomaticPoints(t *testing.T) {
 		if err := db.SavePointsRule(ctx, storage.System, w.cats[points.PartyMember].ID, r); err != nil {
 			t.Fatal(err)
 		}
-		act := w.hours(t, db, "2026-03-12", 100)
-		hs, _ := db.HoursEntries(ctx, storage.System, act.ID)
+		act := w.hours(t, db, "2026-03-12", 100, 0)
 		if n := score(t, db); n != 1 {
 			t.Fatalf("made %d, want the team's entry alone", n)
 		}
-		want = append(want, fmt.Sprintf("service_team 站前先锋队 activity.hours 0.5 service_hours:%d", hs[0].ID))
+		want = append(want, fmt.Sprintf("service_team 站前先锋队 activity.hours 0.5 service_activity:%d", act.ID))
 		sameLines(t, ledger(t, db), want)
 		r = w.rule(t, db, points.PartyMember, "service.hours")
 		r.Enabled = true
@@ -288,15 +337,15 @@ func TestAutomaticPoints(t *testing.T) {
 		if err := db.SavePointsRule(ctx, storage.System, w.cats[points.ServiceTeam].ID, r); err != nil {
 			t.Fatal(err)
 		}
-		act := w.hours(t, db, "2026-03-13", 300)
-		hs, _ := db.HoursEntries(ctx, storage.System, act.ID)
+		act := w.hours(t, db, "2026-03-13", 300, 0)
 		if n := score(t, db); n != 2 {
 			t.Fatalf("made %d", n)
 		}
-		want = append(want, fmt.Sprintf("service_team 站前先锋队 activity.hours 3 service_hours:%d", hs[0].ID),
-			fmt.Sprintf("party_member 党员甲 service.hours 3 service_hours:%d", hs[0].ID))
+		want = append(want, fmt.Sprintf("service_team 站前先锋队 activity.hours 3 service_activity:%d", act.ID),
+			fmt.Sprintf("party_member 党员甲 service.hours 3 service_hours:%d", w.memberRow(t, db, act.ID)))
 		sameLines(t, ledger(t, db), want)
 	})
+	var a2 *service.Activity
 	t.Run("CapCuts", func(t *testing.T) {
 		// The member has 2.5 + 3 points of hours this quarter; a cap of 7 leaves 1.5.
 		r := w.rule(t, db, points.PartyMember, "service.hours")
@@ -304,34 +353,82 @@ func TestAutomaticPoints(t *testing.T) {
 		if err := db.SavePointsRule(ctx, storage.System, w.cats[points.PartyMember].ID, r); err != nil {
 			t.Fatal(err)
 		}
-		a1 := w.hours(t, db, "2026-03-14", 400)
-		a2 := w.hours(t, db, "2026-03-15", 100)
-		h1, _ := db.HoursEntries(ctx, storage.System, a1.ID)
-		h2, _ := db.HoursEntries(ctx, storage.System, a2.ID)
+		a1 := w.hours(t, db, "2026-03-14", 400, 0)
+		a2 = w.hours(t, db, "2026-03-15", 100, 0)
 		if n := score(t, db); n != 3 {
 			t.Fatalf("made %d, want two team entries and one cut member entry", n)
 		}
-		want = append(want, fmt.Sprintf("party_member 党员甲 service.hours 1.5 service_hours:%d", h1[0].ID),
-			fmt.Sprintf("service_team 站前先锋队 activity.hours 4 service_hours:%d", h1[0].ID),
-			fmt.Sprintf("service_team 站前先锋队 activity.hours 1 service_hours:%d", h2[0].ID))
+		want = append(want, fmt.Sprintf("party_member 党员甲 service.hours 1.5 service_hours:%d", w.memberRow(t, db, a1.ID)),
+			fmt.Sprintf("service_team 站前先锋队 activity.hours 4 service_activity:%d", a1.ID),
+			fmt.Sprintf("service_team 站前先锋队 activity.hours 1 service_activity:%d", a2.ID))
 		sameLines(t, ledger(t, db), want)
 		total, err := db.PointsTotal(ctx, storage.System, points.PartyMember, w.member.ID, "2026-01-01", "2026-03-31")
 		if err != nil || total != 200+100-200+250+300+150 {
 			t.Fatalf("member total %s %v", points.Format(total), err)
 		}
 	})
+	t.Run("CorrectionsFollowTheLedger", func(t *testing.T) {
+		// The member's 2.5 hours of the 11th were 2 (−0.5 h), the 1 hour of the 15th was 1.5
+		// (+0.5 h): each correction row makes one entry for the member (the cut cap has room
+		// again after the first) and one for the team (0.5 × 200% a hour), the row as source.
+		down := w.correct(t, db, act.ID, 200)
+		up := w.correct(t, db, a2.ID, 150)
+		if n := score(t, db); n != 4 {
+			t.Fatalf("made %d, want four", n)
+		}
+		want = append(want, fmt.Sprintf("party_member 党员甲 service.hours -0.5 service_hours:%d", down),
+			fmt.Sprintf("service_team 站前先锋队 activity.hours -0.5 service_hours:%d", down),
+			fmt.Sprintf("party_member 党员甲 service.hours 0.5 service_hours:%d", up),
+			fmt.Sprintf("service_team 站前先锋队 activity.hours 0.5 service_hours:%d", up))
+		sameLines(t, ledger(t, db), want)
+		total, err := db.PointsTotal(ctx, storage.System, points.ServiceTeam, w.team.ID, "2026-01-01", "2026-03-31")
+		if err != nil || total != 200+50+300+400+100-50+50 {
+			t.Fatalf("team total %s %v", points.Format(total), err)
+		}
+	})
+	t.Run("CircularFindsTheBranchSecretary", func(t *testing.T) {
+		// 开西社区 has no secretary's account: its first secretary in office today is scored (not
+		// the one whose term ended, nor the area's officer). 康居社区 has no secretary on record:
+		// its entry scores nobody.
+		kangju := mustUnit(t, db, w.town, org.Community, "410902003003", "康居社区")
+		officer := &people.Person{UnitID: kangju.ID, Name: "康居干部", Gender: "M", PartyMember: true}
+		firstSec := &people.Person{UnitID: w.town.ID, Name: "驻社区第一书记", Gender: "F", PartyMember: true, Categories: []people.Category{people.Cadre}}
+		before := &people.Person{UnitID: w.town.ID, Name: "前任第一书记", Gender: "M", PartyMember: true, Categories: []people.Category{people.Cadre}}
+		for _, p := range []*people.Person{officer, firstSec, before} {
+			if err := db.CreatePerson(ctx, storage.System, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, a := range []*people.Assignment{
+			{Kind: people.FirstSecretary, PersonID: before.ID, UnitID: w.b.ID, StartsOn: "2023-01-01", EndsOn: "2025-12-31"},
+			{Kind: people.FirstSecretary, PersonID: firstSec.ID, UnitID: w.b.ID, StartsOn: "2026-01-01"},
+		} {
+			if err := db.CreateAssignment(ctx, storage.System, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		items := w.criticism(t, db, clk, "开西康居环境整治", campaigns.Area{UnitID: w.b.ID, OfficerID: w.cadreB.ID},
+			campaigns.Area{UnitID: kangju.ID, OfficerID: officer.ID})
+		if n := score(t, db); n != 1 {
+			t.Fatalf("made %d, want one", n)
+		}
+		want = append(want, fmt.Sprintf("branch_secretary 驻社区第一书记 work.criticized -5 circular_item:%d", items[w.b.ID]))
+		sameLines(t, ledger(t, db), want)
+	})
 }
 
-// TestAutomaticPointsTwoRunsAtOnce runs the job twice at the same moment: every event is
-// scored once, whoever gets there first.
+// TestAutomaticPointsTwoRunsAtOnce runs the job four times at the same moment in small batches:
+// every event is scored once, whoever gets there first, and no batch splits an activity.
 func TestAutomaticPointsTwoRunsAtOnce(t *testing.T) {
 	db, clk := storagetest.Open(t)
 	ctx := context.Background()
 	clk.Set(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
 	w := buildPointsWorld(t, db)
 	w.resolvedAndRated(t, db)
+	var hours int64
 	for d := 3; d <= 9; d++ {
-		w.hours(t, db, fmt.Sprintf("2026-03-%02d", d), 100+10*d)
+		w.hours(t, db, fmt.Sprintf("2026-03-%02d", d), 100+10*d, 50*d)
+		hours += int64(100 + 10*d + 50*d)
 	}
 	var wg sync.WaitGroup
 	made := make([]int, 4)
@@ -360,4 +457,49 @@ func TestAutomaticPointsTwoRunsAtOnce(t *testing.T) {
 			t.Fatalf("scored twice: %s", lines[i])
 		}
 	}
+	total, err := db.PointsTotal(ctx, storage.System, points.ServiceTeam, w.team.ID, "2026-01-01", "2026-03-31")
+	if err != nil || total != hours/2 {
+		t.Fatalf("team total %s, want %s (%v)", points.Format(total), points.Format(hours/2), err)
+	}
+}
+
+// TestAutomaticPointsSplitActivity scores an activity whose approval rows a run met in two
+// batches (as when concurrent approvals interleave their ids): the rows past the first run go
+// to the team one by one, so its total is the activity's hours, neither short nor doubled.
+func TestAutomaticPointsSplitActivity(t *testing.T) {
+	db, clk := storagetest.Open(t)
+	ctx := context.Background()
+	clk.Set(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC))
+	w := buildPointsWorld(t, db)
+	act := w.hours(t, db, "2026-03-03", 200, 0)
+	if n := score(t, db); n != 2 {
+		t.Fatalf("made %d", n)
+	}
+	// A late-committed approval row of the same activity, for the resident, after the run.
+	hs, err := db.HoursEntries(ctx, storage.System, act.ID)
+	if err != nil || len(hs) != 1 {
+		t.Fatalf("hours: %v %d", err, len(hs))
+	}
+	h := hs[0]
+	var part int64
+	if err := db.Raw().QueryRowContext(ctx, db.Dialect().Rebind(`INSERT INTO service_participants (activity_id, person_id, source, centihours, version, created_at, updated_at)
+		SELECT activity_id, ?, source, 300, 1, created_at, updated_at FROM service_participants WHERE id = (SELECT participant_id FROM service_hours WHERE id = ?) RETURNING id`),
+		w.resident.ID, h.ID).Scan(&part); err != nil {
+		t.Fatal(err)
+	}
+	var late int64
+	if err := db.Raw().QueryRowContext(ctx, db.Dialect().Rebind(`INSERT INTO service_hours (person_id, team_id, activity_id, participant_id, unit_id, unit_path,
+		service_date, year, quarter, centihours, kind, approved_by, approver_name, approved_at)
+		SELECT ?, team_id, activity_id, ?, unit_id, unit_path, service_date, year, quarter, 300, kind, approved_by, approver_name, approved_at
+		FROM service_hours WHERE id = ? RETURNING id`), w.resident.ID, part, h.ID).Scan(&late); err != nil {
+		t.Fatal(err)
+	}
+	if n := score(t, db); n != 1 {
+		t.Fatalf("made %d, want the team's entry for the late row", n)
+	}
+	sameLines(t, ledger(t, db), []string{
+		fmt.Sprintf("party_member 党员甲 service.hours 2 service_hours:%d", h.ID),
+		fmt.Sprintf("service_team 站前先锋队 activity.hours 1 service_activity:%d", act.ID),
+		fmt.Sprintf("service_team 站前先锋队 activity.hours 1.5 service_hours:%d", late),
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,35 +35,93 @@ func URL(tb testing.TB) string {
 	if base == "" {
 		return "sqlite:" + filepath.Join(tb.TempDir(), "test.db")
 	}
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("storagetest: %s: %v", EnvPostgres, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "wuxing_test_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
+	u, name, err := createPostgres(base)
 	if err != nil {
 		tb.Fatalf("storagetest: %v", err)
-	}
-	defer admin.Close()
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		tb.Fatalf("storagetest: create database: %v", err)
 	}
 	tb.Cleanup(func() {
 		if tb.Failed() {
 			tb.Logf("storagetest: kept database %s for inspection", name)
 			return
 		}
-		a, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer a.Close()
-		a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		dropPostgres(base, name)
 	})
+	return u
+}
+
+// createPostgres creates a new database on the server base names and returns its URL and name.
+func createPostgres(base string) (string, string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", "", fmt.Errorf("%s: %w", EnvPostgres, err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "wuxing_test_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", "", err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		return "", "", fmt.Errorf("create database: %w", err)
+	}
 	u.Path = "/" + name
-	return u.String()
+	return u.String(), name, nil
+}
+
+func dropPostgres(base, name string) {
+	a, err := sql.Open("pgx", base)
+	if err != nil {
+		return
+	}
+	defer a.Close()
+	a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+}
+
+// OpenShared returns a migrated database on a fresh backend that outlives any one test, for
+// the tests of a package to share (opened once, from a sync.Once or TestMain), and a function
+// to call when the package's tests are done: it closes the database and removes it, or with
+// keep (some test failed) keeps a PostgreSQL database and prints its name for inspection.
+func OpenShared(ctx context.Context) (*storage.DB, *clock.Fixed, func(keep bool), error) {
+	var dbURL string
+	var remove func(keep bool)
+	if base := os.Getenv(EnvPostgres); base != "" {
+		u, name, err := createPostgres(base)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("storagetest: %w", err)
+		}
+		dbURL = u
+		remove = func(keep bool) {
+			if keep {
+				fmt.Fprintf(os.Stderr, "storagetest: kept database %s for inspection\n", name)
+				return
+			}
+			dropPostgres(base, name)
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "wuxing-test-")
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("storagetest: %w", err)
+		}
+		dbURL = "sqlite:" + filepath.Join(dir, "test.db")
+		remove = func(bool) { os.RemoveAll(dir) }
+	}
+	clk := clock.NewFixed(Epoch)
+	db, err := storage.Open(ctx, dbURL, storage.Options{Clock: clk})
+	if err != nil {
+		remove(false)
+		return nil, nil, nil, fmt.Errorf("storagetest: open: %w", err)
+	}
+	done := func(keep bool) {
+		db.Close()
+		remove(keep)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		done(false)
+		return nil, nil, nil, fmt.Errorf("storagetest: migrate: %w", err)
+	}
+	return db, clk, done, nil
 }
 
 // Open returns a migrated database on a fresh backend and a clock the test can set.
