@@ -50,8 +50,9 @@ var tallySQL = func() (s struct {
 	s.month = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + s.sums +
 		" FROM cases c WHERE c.unit_id = ? AND c.submitted_at >= ? AND c.submitted_at < ?" + upsert
 	s.lockYear = s.lockMonth
+	// The year from its twelve months, named one by one: on SQLite the key is (period, unit).
 	s.year = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + strings.Join(yearSums, ", ") +
-		" FROM case_tallies WHERE unit_id = ? AND period >= ? AND period <= ?" + upsert
+		" FROM case_tallies WHERE unit_id = ? AND period IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + upsert
 	s.rebuildYears = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT unit_id, substr(period, 1, 4), " +
 		strings.Join(yearSums, ", ") + " FROM case_tallies WHERE length(period) = 7 GROUP BY unit_id, substr(period, 1, 4)"
 	return s
@@ -85,7 +86,11 @@ func (t *Tx) retally(ctx context.Context, unitID int64, at time.Time) error {
 			return fmt.Errorf("storage: tally lock: %w", err)
 		}
 	}
-	if _, err := t.Exec(ctx, tallySQL.year, unitID, year, unitID, year+"-01", year+"-12"); err != nil {
+	yargs := []any{unitID, year, unitID}
+	for m := 1; m <= 12; m++ {
+		yargs = append(yargs, fmt.Sprintf("%s-%02d", year, m))
+	}
+	if _, err := t.Exec(ctx, tallySQL.year, yargs...); err != nil {
 		return fmt.Errorf("storage: tally year: %w", err)
 	}
 	return nil

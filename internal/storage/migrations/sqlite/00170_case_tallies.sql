@@ -5,6 +5,7 @@
 -- period is a month ('2026-03') or a year ('2026') in China time (UTC+8). Each count is the
 -- number of the unit's cases submitted in the period that figureCond puts in it: the tallies are
 -- a cache of the cases, never a record of their own, and can be rebuilt from them at any time.
+-- Keyed by period first: a province's year is one contiguous run of rows.
 CREATE TABLE case_tallies (
     unit_id         INTEGER NOT NULL REFERENCES units(id),
     period          TEXT NOT NULL,
@@ -19,7 +20,7 @@ CREATE TABLE case_tallies (
     basic_satisfied INTEGER NOT NULL DEFAULT 0,
     dissatisfied    INTEGER NOT NULL DEFAULT 0,
     reworked        INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (unit_id, period)
+    PRIMARY KEY (period, unit_id)
 ) WITHOUT ROWID;
 
 -- A dashboard lists the villages and communities of a subtree: one range per kind, read from
