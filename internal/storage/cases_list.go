@@ -10,6 +10,7 @@ import (
 	"wuxing/internal/cases"
 	"wuxing/internal/errs"
 	"wuxing/internal/figures"
+	"wuxing/internal/org"
 )
 
 // CaseFilter selects cases. Lists page backwards by id (newest first) with BeforeID: keyset
@@ -63,6 +64,7 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 			where = append(where, "("+c1+" OR "+c2+")")
 			args = append(append(args, a1...), a2...)
 		}
+		var villages []string
 		if f.UnitID != 0 {
 			c, ca, err := t.underUnit(ctx, "c.unit_path", f.UnitID)
 			if err != nil {
@@ -70,6 +72,9 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 			}
 			where = append(where, c)
 			args = append(args, ca...)
+			if villages, err = t.branchPaths(ctx, ca[0].(string), ca[1].(string)); err != nil {
+				return err
+			}
 		}
 		if f.List != "" {
 			where = append(where, "c.list = ?")
@@ -126,8 +131,24 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 			args = append(args, f.BeforeID)
 		}
 		limit := clampLimit(f.Limit)
-		rows, err := t.Query(ctx, "SELECT "+caseCols+caseFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY c.id DESC LIMIT ?",
-			append(args, limit+1)...)
+		q := "SELECT " + caseCols + caseFrom + " WHERE " + strings.Join(where, " AND ") + " ORDER BY c.id DESC LIMIT ?"
+		qargs := append(args, limit+1)
+		if n := len(villages); n > 0 && n <= maxMergedVillages {
+			// A town's or a village's list: each village's newest cases from the (unit_path, id)
+			// index, merged, instead of sorting all of the town's cases (a case belongs to a
+			// village or community, whose path is its unit_path).
+			parts := make([]string, n)
+			qargs = nil
+			for i, p := range villages {
+				parts[i] = "SELECT * FROM (SELECT c.id FROM cases c WHERE c.unit_path = ? AND " + strings.Join(where, " AND ") +
+					" ORDER BY c.id DESC LIMIT ?) v"
+				qargs = append(append(append(qargs, p), args...), limit+1)
+			}
+			q = "SELECT " + caseCols + caseFrom + " WHERE c.id IN (SELECT id FROM (" + strings.Join(parts, " UNION ALL ") +
+				") m ORDER BY id DESC LIMIT ?) ORDER BY c.id DESC"
+			qargs = append(qargs, limit+1)
+		}
+		rows, err := t.Query(ctx, q, qargs...)
 		if err != nil {
 			return fmt.Errorf("storage: cases: %w", err)
 		}
@@ -146,4 +167,31 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 		return rows.Err()
 	})
 	return out, next, err
+}
+
+// maxMergedVillages bounds the villages whose lists a case list merges; a wider unit (a county)
+// lists its cases by walking them newest first.
+const maxMergedVillages = 64
+
+// branchPaths returns the paths of the villages and communities (active or not: their cases
+// stay) in the path range [from, to), or none when there are more than maxMergedVillages.
+func (t *Tx) branchPaths(ctx context.Context, from, to string) ([]string, error) {
+	rows, err := t.Query(ctx, "SELECT path FROM units WHERE kind IN (?, ?) AND path >= ? AND path < ? LIMIT ?",
+		string(org.Village), string(org.Community), from, to, maxMergedVillages+1)
+	if err != nil {
+		return nil, fmt.Errorf("storage: villages of a unit: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if len(out) > maxMergedVillages {
+		return nil, rows.Err()
+	}
+	return out, rows.Err()
 }
