@@ -66,13 +66,14 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 		}
 		var villages []string
 		if f.UnitID != 0 {
-			c, ca, err := t.underUnit(ctx, "c.unit_path", f.UnitID)
+			path, err := t.unitPathOf(ctx, f.UnitID)
 			if err != nil {
 				return err
 			}
+			c, ca := subtreeCond("c.unit_path", path)
 			where = append(where, c)
 			args = append(args, ca...)
-			if villages, err = t.branchPaths(ctx, ca[0].(string), ca[1].(string)); err != nil {
+			if villages, err = t.branchPaths(ctx, path); err != nil {
 				return err
 			}
 		}
@@ -174,10 +175,11 @@ func (db *DB) Cases(ctx context.Context, a Actor, f CaseFilter) ([]cases.Case, i
 const maxMergedVillages = 64
 
 // branchPaths returns the paths of the villages and communities (active or not: their cases
-// stay) in the path range [from, to), or none when there are more than maxMergedVillages.
-func (t *Tx) branchPaths(ctx context.Context, from, to string) ([]string, error) {
-	rows, err := t.Query(ctx, "SELECT path FROM units WHERE kind IN (?, ?) AND path >= ? AND path < ? LIMIT ?",
-		string(org.Village), string(org.Community), from, to, maxMergedVillages+1)
+// stay) in the subtree at path, or none when there are more than maxMergedVillages.
+func (t *Tx) branchPaths(ctx context.Context, path string) ([]string, error) {
+	sub, sa := subtreeCond("path", path)
+	rows, err := t.Query(ctx, "SELECT path FROM units WHERE kind IN (?, ?) AND "+sub+" LIMIT ?",
+		append([]any{string(org.Village), string(org.Community)}, append(sa, maxMergedVillages+1)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: villages of a unit: %w", err)
 	}

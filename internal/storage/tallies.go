@@ -21,7 +21,7 @@ var chinaZone = time.FixedZone("CST", 8*3600)
 
 // tallySQL holds the statements, built once from figureCond.
 var tallySQL = func() (s struct {
-	cols, lockMonth, month, lockYear, year, rebuildYears string
+	cols, lock, month, year, rebuildYears string
 	sums                                                 string
 	sumArgs                                              []any
 }) {
@@ -46,10 +46,9 @@ var tallySQL = func() (s struct {
 	// unit and month. Taking the tally row's lock first makes the recount below, a new statement
 	// under READ COMMITTED, see that transaction's case once it has committed, so neither count
 	// overwrites the other with a stale one. (SQLite has one writer: no lock needed.)
-	s.lockMonth = "INSERT INTO case_tallies (unit_id, period) VALUES (?, ?) ON CONFLICT (unit_id, period) DO UPDATE SET received = case_tallies.received"
+	s.lock = "INSERT INTO case_tallies (unit_id, period) VALUES (?, ?) ON CONFLICT (unit_id, period) DO UPDATE SET received = case_tallies.received"
 	s.month = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + s.sums +
 		" FROM cases c WHERE c.unit_id = ? AND c.submitted_at >= ? AND c.submitted_at < ?" + upsert
-	s.lockYear = s.lockMonth
 	// The year from its twelve months, named one by one: on SQLite the key is (period, unit).
 	s.year = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + strings.Join(yearSums, ", ") +
 		" FROM case_tallies WHERE unit_id = ? AND period IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + upsert
@@ -72,7 +71,7 @@ func tallyMonth(t time.Time) (month, year string, from, to time.Time) {
 func (t *Tx) retally(ctx context.Context, unitID int64, at time.Time) error {
 	month, year, from, to := tallyMonth(at)
 	if t.d == Postgres {
-		if _, err := t.Exec(ctx, tallySQL.lockMonth, unitID, month); err != nil {
+		if _, err := t.Exec(ctx, tallySQL.lock, unitID, month); err != nil {
 			return fmt.Errorf("storage: tally lock: %w", err)
 		}
 	}
@@ -82,7 +81,7 @@ func (t *Tx) retally(ctx context.Context, unitID int64, at time.Time) error {
 		return fmt.Errorf("storage: tally month: %w", err)
 	}
 	if t.d == Postgres {
-		if _, err := t.Exec(ctx, tallySQL.lockYear, unitID, year); err != nil {
+		if _, err := t.Exec(ctx, tallySQL.lock, unitID, year); err != nil {
 			return fmt.Errorf("storage: tally lock: %w", err)
 		}
 	}

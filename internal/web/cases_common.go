@@ -127,8 +127,8 @@ type caseCats struct {
 // caseCategories returns the case categories with their labels. A request reads them once:
 // submitting a case checks the entry against them and answers with the case's labels from them.
 func (s *Server) caseCategories(r *http.Request) (*caseCats, error) {
-	rc, _ := r.Context().Value(ctxKey{}).(*reqCtx)
-	if rc != nil && rc.cats != nil {
+	rc := ctxOf(r)
+	if rc.cats != nil {
 		return rc.cats, nil
 	}
 	list, err := s.db.Categories(r.Context(), true)
@@ -140,9 +140,7 @@ func (s *Server) caseCategories(r *http.Request) (*caseCats, error) {
 	for _, c := range list {
 		cc.labels[c.ID] = caseCategoryLabel(pr, &c)
 	}
-	if rc != nil {
-		rc.cats = cc
-	}
+	rc.cats = cc
 	return cc, nil
 }
 
