@@ -309,6 +309,9 @@ func (db *DB) PublicBallot(ctx context.Context, cred string) (*PublicBallot, err
 	return out, err
 }
 
+// ballotUsedMark is what a used ballot's used_at holds: a fixed moment that says nothing of when.
+var ballotUsedMark = time.Unix(0, 0).UTC()
+
 // BallotError keys, for the pages that explain why a ballot was refused.
 const (
 	ballotUsedKey   = "evaluation.ballot.used"
@@ -362,7 +365,9 @@ func (db *DB) SubmitBallot(ctx context.Context, cred string, in evaluation.Ballo
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.New(errs.EUNPROCESSABLE, ballotClosedKey)
 		}
-		res, err = t.Exec(ctx, "UPDATE eval_ballots SET used_at = ? WHERE id = ? AND used_at IS NULL AND voided = ?", now, b.id, false)
+		// used_at only marks the ballot used: it holds a fixed moment, never now, since the moment
+		// of a ballot's use beside its serial number would tie it to the household it was given to.
+		res, err = t.Exec(ctx, "UPDATE eval_ballots SET used_at = ? WHERE id = ? AND used_at IS NULL AND voided = ?", ballotUsedMark, b.id, false)
 		if err != nil {
 			return fmt.Errorf("storage: use ballot: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"wuxing/internal/authz"
 	"wuxing/internal/errs"
@@ -67,13 +68,13 @@ func allSatisfied(target int64, dims []string) evaluation.Ballot {
 }
 
 func TestEvalBallots(t *testing.T) {
-	db, _ := storagetest.Open(t)
+	db, clk := storagetest.Open(t)
 	ctx := context.Background()
 	w := buildEvalWorld(t, db)
 	dims := w.round.Dimensions
 
-	_, bs, err := db.IssueBallots(ctx, storage.System, w.round.ID, w.a.ID, 3)
-	if err != nil || len(bs) != 3 {
+	_, bs, err := db.IssueBallots(ctx, storage.System, w.round.ID, w.a.ID, 4)
+	if err != nil || len(bs) != 4 {
 		t.Fatal(err)
 	}
 	pb, err := db.PublicBallot(ctx, bs[0].Token)
@@ -138,6 +139,15 @@ func TestEvalBallots(t *testing.T) {
 		} else if x.Ballots != 0 || x.Counted() {
 			t.Fatalf("乙 has no ballots: %+v", x)
 		}
+	}
+	// Untraceable: the ballots used at different moments keep no trace of when.
+	clk.Advance(time.Hour)
+	if err := db.SubmitBallot(ctx, bs[3].Token, allSatisfied(w.tA, dims)); err != nil {
+		t.Fatal(err)
+	}
+	var whens int
+	if err := db.Raw().QueryRowContext(ctx, "SELECT COUNT(DISTINCT used_at) FROM eval_ballots WHERE used_at IS NOT NULL").Scan(&whens); err != nil || whens != 1 {
+		t.Fatalf("used ballots keep %d moments (%v), want 1 mark", whens, err)
 	}
 	// Scope: 开西's secretary sees only 开西's target.
 	secB := actor(authz.BranchSecretary, w.b)

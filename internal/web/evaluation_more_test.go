@@ -102,6 +102,9 @@ func TestEvaluationPublicIndex(t *testing.T) {
 	if st, _ = anon.download(xp); st != http.StatusTooManyRequests {
 		t.Fatalf("xlsx past the limit: %d", st)
 	}
+	if st, _ = anon.get("/b"); st != http.StatusTooManyRequests {
+		t.Fatalf("the code form past the limit: %d", st)
+	}
 }
 
 // evalPNG is a small PNG file, base64 as the tally API takes it.

@@ -44,6 +44,10 @@ var evalStateKeys = map[storage.BallotState]string{
 
 func (s *Server) evalCodePage(lim *ratelimit.Limiter) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Refused when over the limit, without spending: the form alone reveals nothing.
+		if !s.publicAllow(w, r, lim, false) {
+			return
+		}
 		s.render(w, r, http.StatusOK, "evaluation_code", &Page{Title: "evaluation.ballot.title", Form: url.Values{}})
 	}
 }
