@@ -1,5 +1,7 @@
 package service
 
+import "wuxing/internal/privacy"
+
 // Hours as decimal text, for pages and exports.
 
 // Hours is the activity's recorded hours.
@@ -23,5 +25,5 @@ func (c Correction) WantedHours() string { return FormatHours(c.Wanted) }
 // Hours is the certificate's hours.
 func (c Certificate) Hours() string { return FormatHours(c.Centihours) }
 
-// MaskedName is the holder's name as the public check shows it.
-func (c Certificate) MaskedName() string { return MaskName(c.PersonName) }
+// MaskedName is the holder's name as the public check shows it (privacy.MaskName).
+func (c Certificate) MaskedName() string { return privacy.MaskName(c.PersonName) }

@@ -141,12 +141,3 @@ func NormalizeNumber(s string) string {
 	}
 	return s
 }
-
-// MaskName hides all but the first character of a name: 王建国 → 王**.
-func MaskName(name string) string {
-	r := []rune(strings.TrimSpace(name))
-	if len(r) == 0 {
-		return ""
-	}
-	return string(r[0]) + strings.Repeat("*", max(1, len(r)-1))
-}

@@ -169,8 +169,8 @@ func TestCertificateNumberAndMask(t *testing.T) {
 		t.Errorf("normalize = %s", got)
 	}
 	for in, want := range map[string]string{"王建国": "王**", "李": "李*", "": ""} {
-		if got := MaskName(in); got != want {
-			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		if got := (Certificate{PersonName: in}).MaskedName(); got != want {
+			t.Errorf("MaskedName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -229,16 +229,7 @@ func (s *Server) svcActivityFail(w http.ResponseWriter, r *http.Request, id int6
 
 // svcActivityForm parses a POST on an activity page and returns the activity's id.
 func (s *Server) svcActivityForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := pathID(r, "service_activity")
-	if err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.EINVALID, "error.bad_request"))
-		return 0, false
-	}
-	return id, true
+	return s.svcPostForm(w, r, "service_activity")
 }
 
 func svcActivityURL(id int64) string { return "/service/activities/" + strconv.FormatInt(id, 10) }

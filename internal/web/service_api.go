@@ -74,15 +74,11 @@ func (s *Server) apiSvcTeams(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var fe []errs.FieldError
 	f := storage.TeamFilter{UnitID: pplID(q, "unit", &fe), Kind: service.TeamKind(q.Get("kind")), Query: q.Get("q")}
-	limit, offset := pplID(q, "limit", &fe), pplID(q, "offset", &fe)
+	f.Limit, f.Offset = svcListArgs(q, &fe)
 	if err := errs.FieldsOf(fe); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if limit == 0 {
-		limit = perPage
-	}
-	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
 	list, total, err := s.db.ServiceTeams(r.Context(), actor(r), f)
 	if err != nil {
 		s.fail(w, r, err)
@@ -130,7 +126,7 @@ func (s *Server) apiSvcActivities(w http.ResponseWriter, r *http.Request) {
 	var fe []errs.FieldError
 	f := storage.ActivityFilter{TeamID: pplID(q, "team", &fe), UnitID: pplID(q, "unit", &fe), Status: service.Status(q.Get("status")),
 		From: q.Get("from"), To: q.Get("to")}
-	limit, offset := pplID(q, "limit", &fe), pplID(q, "offset", &fe)
+	f.Limit, f.Offset = svcListArgs(q, &fe)
 	if f.From != "" && !service.ValidDate(f.From) {
 		fe = append(fe, errs.Field("from", "validation.date"))
 	}
@@ -141,10 +137,6 @@ func (s *Server) apiSvcActivities(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if limit == 0 {
-		limit = perPage
-	}
-	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
 	list, total, err := s.db.ServiceActivities(r.Context(), actor(r), f)
 	if err != nil {
 		s.fail(w, r, err)

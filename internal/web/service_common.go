@@ -29,6 +29,21 @@ func (s *Server) svcYear(q url.Values) (int, error) {
 	return y, nil
 }
 
+// svcPostForm parses a POST on a service page and returns the id in its path parameter param;
+// on failure it has answered and returns false.
+func (s *Server) svcPostForm(w http.ResponseWriter, r *http.Request, param string) (int64, bool) {
+	id, err := pathID(r, param)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, errs.New(errs.EINVALID, "error.bad_request"))
+		return 0, false
+	}
+	return id, true
+}
+
 // svcHours reads a decimal hours field into centihours, with its error as the field's.
 func svcHours(v url.Values, name string, fe *[]errs.FieldError) int {
 	c, err := service.ParseHours(v.Get(name))
@@ -73,8 +88,7 @@ func (s *Server) svcPeopleChoices(r *http.Request, unitID int64, first []service
 	return out, nil
 }
 
-// svcUnitChoices lists the units where the actor may create teams: those they manage service in
-// and the units below, to a limit.
+// svcUnitChoices lists the units where the actor may create teams: those they manage service in.
 func (s *Server) svcUnitChoices(r *http.Request) ([]pplChoice, error) {
 	p := principal(r)
 	var out []pplChoice

@@ -11,13 +11,8 @@ import (
 // svcProjectForm parses a POST on a project and reads the project (not found out of reach), so
 // errors can be shown on its team's page.
 func (s *Server) svcProjectForm(w http.ResponseWriter, r *http.Request) (id, teamID int64, ok bool) {
-	id, err := pathID(r, "service_project")
-	if err != nil {
-		s.fail(w, r, err)
-		return 0, 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.EINVALID, "error.bad_request"))
+	id, ok = s.svcPostForm(w, r, "service_project")
+	if !ok {
 		return 0, 0, false
 	}
 	p, err := s.db.ServiceProject(r.Context(), actor(r), id)

@@ -203,16 +203,7 @@ func (s *Server) svcTeamFail(w http.ResponseWriter, r *http.Request, id int64, f
 
 // svcTeamForm parses a POST on a team page and returns the team's id.
 func (s *Server) svcTeamForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := pathID(r, "service_team")
-	if err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.EINVALID, "error.bad_request"))
-		return 0, false
-	}
-	return id, true
+	return s.svcPostForm(w, r, "service_team")
 }
 
 // svcTeamUpdate is POST /service/teams/{service_team}.
