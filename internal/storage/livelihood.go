@@ -334,7 +334,7 @@ func (db *DB) CreateLivelihoodProject(ctx context.Context, a Actor, p *livelihoo
 		now := t.db.clock.Now()
 		id, err := t.insert(ctx, `INSERT INTO livelihood_projects (unit_id, title, description, category, measure, target, year, deadline,
 			closed, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-			p.UnitID, p.Title, p.Description, string(p.Category), p.Measure, p.Target, p.Year, p.Deadline, false, userOf(a), now, now)
+			p.UnitID, p.Title, p.Description, string(p.Category), p.Measure, p.Target, p.Year, p.Deadline, false, a.user(), now, now)
 		if err != nil {
 			return fmt.Errorf("storage: create livelihood project: %w", err)
 		}
@@ -343,13 +343,6 @@ func (db *DB) CreateLivelihoodProject(ctx context.Context, a Actor, p *livelihoo
 	})
 }
 
-// userOf is the acting account's id for created_by columns, NULL for the platform.
-func userOf(a Actor) any {
-	if a.P.System || a.P.UserID == 0 {
-		return nil
-	}
-	return a.P.UserID
-}
 
 // LivelihoodUpdate is what may change on a project: everything but its owner unit.
 type LivelihoodUpdate struct {
@@ -476,7 +469,7 @@ func (db *DB) ClaimLivelihoodProject(ctx context.Context, a Actor, id, personID 
 		}
 		now := t.db.clock.Now()
 		lid, err := t.insert(ctx, `INSERT INTO livelihood_leaders (project_id, person_id, post, claimed_by, claimed_by_name, claimed_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, personID, post, userOf(a), a.P.Username, now)
+			VALUES (?, ?, ?, ?, ?, ?)`, id, personID, post, a.user(), a.P.Username, now)
 		if err != nil {
 			return fmt.Errorf("storage: livelihood claim: %w", err)
 		}

@@ -123,7 +123,7 @@ func (t *Tx) insertLivReport(ctx context.Context, a Actor, p *livelihood.Project
 	now := t.db.clock.Now()
 	r.ID, err = t.insert(ctx, `INSERT INTO livelihood_reports (project_id, day, quantity, note, compound_id, corrects_id, superseded,
 		reporter_id, reporter_name, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, r.Day, r.Quantity, r.Note, nullID(r.CompoundID), nullID(r.Corrects), false, nullID(pid), name, userOf(a), now)
+		p.ID, r.Day, r.Quantity, r.Note, nullID(r.CompoundID), nullID(r.Corrects), false, nullID(pid), name, a.user(), now)
 	if err != nil {
 		return fmt.Errorf("storage: livelihood report: %w", err)
 	}
@@ -144,7 +144,7 @@ func (t *Tx) insertLivPhotos(ctx context.Context, a Actor, projectID int64, r *l
 		id, err := t.insert(ctx, `INSERT INTO livelihood_photos (report_id, project_id, content_type, width, height, bytes, data, thumb,
 			thumb_width, thumb_height, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, projectID, ph.ContentType, ph.Width, ph.Height, int64(len(ph.Data)), ph.Data, ph.Thumb, ph.ThumbWidth, ph.ThumbHeight,
-			ph.SHA256, userOf(a), now)
+			ph.SHA256, a.user(), now)
 		if err != nil {
 			return nil, fmt.Errorf("storage: livelihood photo: %w", err)
 		}

@@ -22,7 +22,7 @@ func actorRef(a Actor) (any, string) {
 	if a.P == nil || a.P.System {
 		return nil, "system"
 	}
-	return a.P.UserID, a.P.Username
+	return a.user(), a.P.Username
 }
 
 // ServiceAccess is what the actor may do with a team or an activity.

@@ -235,7 +235,7 @@ func (t *Tx) recordTalk(ctx context.Context, a Actor, k *talks.Talk) error {
 		talked_by, talked_post, talked_on, content, plan, status, created_by, version, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		string(k.Kind), pid, tid, k.UnitID, k.UnitPath, k.CommitteeID, k.CommitteePath, last, k.TalkedBy, k.TalkedPost, k.TalkedOn,
-		k.Content, k.Plan, string(k.Status), talkActorUser(a), now, now)
+		k.Content, k.Plan, string(k.Status), a.user(), now, now)
 	if err != nil {
 		if t.d.IsUniqueViolation(err) {
 			return errs.Conflict()
@@ -252,13 +252,6 @@ func (t *Tx) recordTalk(ctx context.Context, a Actor, k *talks.Talk) error {
 		talkAudit{string(k.Kind), k.PersonID, k.TeamID, k.CommitteeID, k.RoundIDs, k.TalkedOn, string(k.Status)})
 }
 
-// talkActorUser is the actor's user id for created_by columns (NULL for the platform).
-func talkActorUser(a Actor) any {
-	if a.P == nil || a.P.System {
-		return nil
-	}
-	return a.P.UserID
-}
 
 // talkActorName is the actor's name for append-only records.
 func talkActorName(a Actor) string {
@@ -299,7 +292,7 @@ func (db *DB) AddTalkFollowUp(ctx context.Context, a Actor, id, version int64, f
 		}
 		f.By, f.At = talkActorName(a), now
 		fid, err := t.insert(ctx, "INSERT INTO talk_followups (talk_id, on_date, note, user_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?)",
-			id, f.On, f.Note, talkActorUser(a), f.By, now)
+			id, f.On, f.Note, a.user(), f.By, now)
 		if err != nil {
 			return fmt.Errorf("storage: talk follow-up: %w", err)
 		}
@@ -352,13 +345,13 @@ func (db *DB) SaveTalkRule(ctx context.Context, a Actor, unitID int64, r talks.R
 		now := t.db.clock.Now()
 		if version == 0 {
 			_, err = t.Exec(ctx, `INSERT INTO talk_rules (unit_id, unit_path, threshold, rounds, excellent_share, version, updated_by, updated_at)
-				VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, u.ID, u.Path, r.Threshold, r.Rounds, r.ExcellentShare, talkActorUser(a), now)
+				VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, u.ID, u.Path, r.Threshold, r.Rounds, r.ExcellentShare, a.user(), now)
 			if t.d.IsUniqueViolation(err) {
 				return errs.Conflict()
 			}
 		} else {
 			err = checkVersion(t.Exec(ctx, `UPDATE talk_rules SET threshold = ?, rounds = ?, excellent_share = ?, version = version + 1,
-				updated_by = ?, updated_at = ? WHERE unit_id = ? AND version = ?`, r.Threshold, r.Rounds, r.ExcellentShare, talkActorUser(a), now, u.ID, version))
+				updated_by = ?, updated_at = ? WHERE unit_id = ? AND version = ?`, r.Threshold, r.Rounds, r.ExcellentShare, a.user(), now, u.ID, version))
 		}
 		if err != nil {
 			return err

@@ -212,7 +212,7 @@ func (db *DB) OpenReview(ctx context.Context, a Actor, unitID int64, year int) (
 		}
 		share := w.rule(u.Path).ExcellentShare
 		id, err := t.insert(ctx, `INSERT INTO annual_reviews (year, unit_id, unit_path, excellent_share, created_by, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, year, u.ID, u.Path, share, talkActorUser(a), now, now)
+			VALUES (?, ?, ?, ?, ?, 1, ?, ?)`, year, u.ID, u.Path, share, a.user(), now, now)
 		if err != nil {
 			if t.d.IsUniqueViolation(err) {
 				return errs.Conflict()

@@ -22,8 +22,8 @@ var chinaZone = time.FixedZone("CST", 8*3600)
 // tallySQL holds the statements, built once from figureCond.
 var tallySQL = func() (s struct {
 	cols, lock, month, year, rebuildYears string
-	sums                                                 string
-	sumArgs                                              []any
+	sums                                  string
+	sumArgs                               []any
 }) {
 	var cols, excluded, sums, yearSums []string
 	for _, n := range figures.CountNames {

@@ -24,6 +24,14 @@ var System = Actor{P: authz.SystemPrincipal}
 // Scope returns the actor's scope for a permission.
 func (a Actor) Scope(p authz.Perm) authz.Scope { return a.P.Scope(p) }
 
+// user is the acting account's id for the records' "by" columns: NULL for the platform itself.
+func (a Actor) user() any {
+	if a.P == nil || a.P.System || a.P.UserID == 0 {
+		return nil
+	}
+	return a.P.UserID
+}
+
 // Tx is a transaction that rebinds placeholders for its dialect.
 type Tx struct {
 	tx *sql.Tx
