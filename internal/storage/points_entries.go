@@ -500,6 +500,19 @@ func (db *DB) PointsRanking(ctx context.Context, a Actor, unitID int64, k points
 	return out, err
 }
 
+// PointsXGraded reports whether a target the actor sees is graded X for a period.
+func (db *DB) PointsXGraded(ctx context.Context, a Actor, k points.TargetKind, id int64, periodKey string) (bool, error) {
+	var n int
+	err := db.view(ctx, func(t *Tx) error {
+		if _, err := t.pointsTargetIn(ctx, a, k, id, authz.ViewPoints); err != nil {
+			return err
+		}
+		return t.QueryRow(ctx, "SELECT COUNT(*) FROM points_grades WHERE target_kind = ? AND target_id = ? AND period_key = ? AND grade = ?",
+			string(k), id, periodKey, string(points.X)).Scan(&n)
+	})
+	return n > 0, err
+}
+
 // SetPointsX sets (or with set false, clears) the X grade of a target for a period, with the
 // reason: a serious failure takes the target out of the ratios.
 func (db *DB) SetPointsX(ctx context.Context, a Actor, k points.TargetKind, id int64, periodKey, reason string, set bool) error {

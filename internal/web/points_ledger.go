@@ -2,9 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-
-	"github.com/xuri/excelize/v2"
 
 	"wuxing/internal/authz"
 	"wuxing/internal/errs"
@@ -106,13 +103,8 @@ func (s *Server) pointsLedgerOf(r *http.Request) (*pointsLedgerData, error) {
 	}
 	d.Total, d.YearTotal = points.Format(total), points.Format(yearTotal)
 	d.Chart = pointsChartOf(all, year)
-	rk, err := s.db.PointsRanking(ctx, a, pt.UnitID, k, span)
-	if err == nil {
-		for _, st := range rk.Standings {
-			if st.ID == id && st.XGraded {
-				d.XGraded = true
-			}
-		}
+	if d.XGraded, err = s.db.PointsXGraded(ctx, a, k, id, span.Key); err != nil {
+		return nil, err
 	}
 	return d, nil
 }
@@ -133,49 +125,17 @@ func (s *Server) pointsExport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.NotFound())
 		return
 	}
-	rk, err := s.db.PointsRanking(r.Context(), actor(r), d.UnitID, d.Kind, span)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	pr := s.printer(r)
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := pr.T("points.export.sheet")
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	x, err := xlsx.NewPointsExport(r.Context(), s.db, actor(r), d.UnitID, d.Kind, span, pr)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	title := rk.UnitName + " · " + pr.T("points.kind."+string(rk.Kind)) + " · " + span.Key
-	rows := [][]any{{xlsx.Escape(title)}, {pr.T("points.col.rank"), pr.T("points.col.name"), pr.T("points.col.unit"), pr.T("points.col.total"),
-		pr.T("points.col.entries"), pr.T("points.col.grade")}}
-	for _, st := range rk.Standings {
-		rank := any(st.Rank)
-		if st.Rank == 0 {
-			rank = "—"
-		}
-		total, _ := strconv.ParseFloat(points.Format(st.Total), 64)
-		rows = append(rows, []any{rank, xlsx.Escape(st.Name), xlsx.Escape(st.UnitName), total, st.Entries, pr.T("points.grade." + string(st.Grade))})
-	}
-	for i, row := range rows {
-		ref, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(ref, row); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	defer x.Close()
+	s.log.Info("export", "kind", "points", "rows", x.Rows)
 	day := s.clock.Now().In(cst).Format("20060102")
 	dataDownloadHeaders(w, "points-"+span.Key+"-"+day+".xlsx", pr.T("points.export.sheet")+"_"+span.Key+".xlsx")
-	if _, err := f.WriteTo(w); err != nil {
-		s.log.Error("points export write", "err", err)
+	if _, err := x.WriteTo(w); err != nil {
+		s.log.Error("export write", "kind", "points", "err", err)
 	}
 }

@@ -97,6 +97,12 @@ func TestPointsScope(t *testing.T) {
 	xl := f.login(t, "town")
 	if st, body := xl.get("/points/ranking.xlsx?" + q.Encode()); st != 200 || !strings.HasPrefix(body, "PK") {
 		t.Errorf("export: %d", st)
+	} else {
+		// A title row, the header, then both members ranked 1 as on screen.
+		rows := sheetCells(t, []byte(body))
+		if len(rows) != 4 || rows[2][0] != "1" || rows[3][0] != "1" || !strings.Contains(fmt.Sprint(rows), f.kxHead.Name) {
+			t.Errorf("export rows: %q", rows)
+		}
 	}
 }
 
@@ -229,5 +235,35 @@ func TestPointsRatiosPage(t *testing.T) {
 		if st, body := town.get(path); st != 200 {
 			t.Errorf("%s: %d %.300s", path, st, body)
 		}
+	}
+}
+
+// A target graded X shows so on its ledger even with no approved entries in the period (it is
+// then out of the ranking's standings).
+func TestPointsLedgerShowsX(t *testing.T) {
+	f := newFixture(t)
+	town := f.apiLogin(t, "town")
+	x := func() bool {
+		t.Helper()
+		st, body := town.api("GET", fmt.Sprintf("/api/v1/points/targets/party_member/%d?period=2026", f.zqHead.ID), nil)
+		if st != 200 {
+			t.Fatalf("ledger: %d %s", st, body)
+		}
+		var out struct {
+			X bool `json:"x"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.X
+	}
+	if x() {
+		t.Fatal("X before it is set")
+	}
+	if err := f.db.SetPointsX(context.Background(), storage.System, points.PartyMember, f.zqHead.ID, "2026", "serious failure", true); err != nil {
+		t.Fatal(err)
+	}
+	if !x() {
+		t.Error("X set but not shown on the ledger")
 	}
 }
