@@ -343,7 +343,6 @@ func (db *DB) CreateLivelihoodProject(ctx context.Context, a Actor, p *livelihoo
 	})
 }
 
-
 // LivelihoodUpdate is what may change on a project: everything but its owner unit.
 type LivelihoodUpdate struct {
 	Title       string

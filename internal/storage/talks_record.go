@@ -252,7 +252,6 @@ func (t *Tx) recordTalk(ctx context.Context, a Actor, k *talks.Talk) error {
 		talkAudit{string(k.Kind), k.PersonID, k.TeamID, k.CommitteeID, k.RoundIDs, k.TalkedOn, string(k.Status)})
 }
 
-
 // talkActorName is the actor's name for append-only records.
 func talkActorName(a Actor) string {
 	if a.P == nil || a.P.System {
