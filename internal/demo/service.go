@@ -104,7 +104,7 @@ func (g *svcGen) officePeople(town *unit) (office []*person, depts map[*unit][]*
 		if u.parent == town && u.u.Kind == org.Department {
 			for _, p := range g.w.deptStaff[u] {
 				depts[u] = append(depts[u], p)
-				if quota.OfficeMember(p.p.PartyMember, org.Department) {
+				if quota.OfficeMember(p.p.PartyMember, u.u.Kind) {
 					office = append(office, p)
 				}
 			}

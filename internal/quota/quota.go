@@ -7,6 +7,7 @@ package quota
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"wuxing/internal/calendar"
 	"wuxing/internal/errs"
 	"wuxing/internal/org"
+	"wuxing/internal/service"
 )
 
 // DateLayout is how days are written in storage, forms and the API.
@@ -83,8 +85,12 @@ func (r Rules) Validate() error {
 // a village, a community or below are the branches' members, served by their teams and not held
 // to the office quota; county organs have their own rules, outside a town's.
 func OfficeMember(partyMember bool, unitKind org.Kind) bool {
-	return partyMember && (unitKind == org.Town || unitKind == org.Department)
+	return partyMember && slices.Contains(OfficeUnitKinds, unitKind)
 }
+
+// OfficeUnitKinds are the kinds of unit whose party members are office party members: the
+// store's compliance query selects members by them.
+var OfficeUnitKinds = []org.Kind{org.Town, org.Department}
 
 var cst = time.FixedZone("CST", 8*3600)
 
@@ -401,21 +407,9 @@ func (p Pace) Share() float64 {
 	return float64(p.Served) * 100 / float64(p.Required)
 }
 
-// Hours writes centihours as hours with up to two decimals: 1250 → "12.5", 8000 → "80".
-func Hours(centi int64) string {
-	neg := centi < 0
-	if neg {
-		centi = -centi
-	}
-	s := strconv.FormatInt(centi/100, 10)
-	if f := centi % 100; f != 0 {
-		s += "." + strings.TrimRight(fmt.Sprintf("%02d", f), "0")
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+// Hours writes centihours as hours with up to two decimals: 1250 → "12.5", 8000 → "80" (the
+// service ledger's own formatting).
+func Hours(centi int64) string { return service.FormatHours(int(centi)) }
 
 // Ranks gives competition ranks ("1224") to values already sorted from best to worst: equal
 // values share a rank, and the next rank skips the tied places.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"wuxing/internal/authz"
@@ -323,11 +324,15 @@ func (t *Tx) teamCompliance(ctx context.Context, s authz.Scope, c *Compliance, c
 
 func (t *Tx) memberCompliance(ctx context.Context, s authz.Scope, c *Compliance) error {
 	cond, args := scopeCond("u.path", s)
+	kinds := make([]any, len(quota.OfficeUnitKinds))
+	for i, k := range quota.OfficeUnitKinds {
+		kinds[i] = string(k)
+	}
 	rows, err := t.Query(ctx, `SELECT p.id, p.name, u.id, u.name, u.path,
 		COALESCE((SELECT SUM(h.centihours) FROM service_hours h WHERE h.person_id = p.id AND h.year = ?), 0)
 		FROM people p JOIN units u ON u.id = p.unit_id
-		WHERE p.party_member = ? AND p.active = ? AND u.kind IN (?, ?) AND `+cond+` ORDER BY u.path, p.name, p.id`,
-		append([]any{c.Year.Year, true, true, string(org.Town), string(org.Department)}, args...)...)
+		WHERE p.party_member = ? AND p.active = ? AND u.kind IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")+`) AND `+cond+`
+		ORDER BY u.path, p.name, p.id`, append(append([]any{c.Year.Year, true, true}, kinds...), args...)...)
 	if err != nil {
 		return fmt.Errorf("storage: member compliance: %w", err)
 	}

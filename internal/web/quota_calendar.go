@@ -131,7 +131,7 @@ func (s *Server) quotaCalendar(w http.ResponseWriter, r *http.Request) {
 		cd := quotaCalDay{Date: key, Day: day.Day(), Weekday: int(day.Weekday()), InMonth: month.Contains(day),
 			Today: day.Equal(today), Past: day.Before(today), Holiday: cal.Holiday(day), Workday: cal.IsWorkday(day)}
 		cd.Themed = day.Weekday() == d.Rules.Weekday
-		cd.Held = cd.Themed && d.Rules.IsThemed(day, cal)
+		cd.Held = d.Rules.IsThemed(day, cal)
 		if cd.InMonth {
 			cd.Activities = byDay[key]
 			if cd.Held {

@@ -70,9 +70,6 @@ func quotaPeriodParam(r *http.Request, name string, def quota.Period, kinds ...q
 	return quota.Period{}, errs.Invalid(errs.Field(name, "quota.period.invalid"))
 }
 
-// quotaHours writes centihours as hours for pages and the API.
-func quotaHours(c int64) string { return quota.Hours(c) }
-
 // quotaTownQuery is "&town=ID" when a town is chosen, for links that keep it.
 func quotaTownQuery(town int64) string {
 	if town == 0 {

@@ -70,11 +70,12 @@ func NewLivelihoodExport(ctx context.Context, db *storage.DB, a storage.Actor, f
 			leaders := ""
 			for i, l := range p.Leaders {
 				if i > 0 {
-					leaders += "、"
+					leaders += pr.T("livelihood.leaders_sep")
 				}
-				leaders += l.Name
 				if l.Post != "" {
-					leaders += "（" + l.Post + "）"
+					leaders += pr.T("livelihood.leader_post", l.Name, l.Post)
+				} else {
+					leaders += l.Name
 				}
 			}
 			err := cw.write(0, p.UnitName, p.Year, p.Title, pr.T("livelihood.category."+string(p.Category)), p.Measure,
