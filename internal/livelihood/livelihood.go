@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"wuxing/internal/errs"
+	"wuxing/internal/fixed"
 	"wuxing/internal/org"
 )
 
@@ -75,21 +76,7 @@ func ParseQuantity(s string) (Quantity, bool) {
 }
 
 // String writes a quantity without trailing zeros: 3884, 40.5, 0.25.
-func (q Quantity) String() string {
-	neg := q < 0
-	if neg {
-		q = -q
-	}
-	s := strconv.FormatInt(int64(q/Scale), 10)
-	if f := int64(q % Scale); f != 0 {
-		fs := strconv.FormatInt(f+Scale, 10)[1:]
-		s += "." + strings.TrimRight(fs, "0")
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func (q Quantity) String() string { return fixed.Format(int64(q)) }
 
 // Float is the quantity in units of measure, for charts and spreadsheets.
 func (q Quantity) Float() float64 { return float64(q) / Scale }

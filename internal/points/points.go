@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"wuxing/internal/errs"
+	"wuxing/internal/fixed"
 )
 
 // TargetKind is the kind of thing that earns points.
@@ -247,20 +248,7 @@ func (r *Rule) CheckEntry(used, points int64) error {
 }
 
 // Format shows centipoints as points: "12", "12.5", "-0.25".
-func Format(c int64) string {
-	neg := c < 0
-	if neg {
-		c = -c
-	}
-	s := strconv.FormatInt(c/100, 10)
-	if f := c % 100; f != 0 {
-		s += "." + strings.TrimRight(strconv.FormatInt(100+f, 10)[1:], "0")
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func Format(c int64) string { return fixed.Format(c) }
 
 // Parse reads points ("12", "12.5", "-3.25") as centipoints.
 func Parse(s string) (int64, bool) {

@@ -8,7 +8,6 @@
 package service
 
 import (
-	"fmt"
 	"math"
 	"regexp"
 	"slices"
@@ -18,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"wuxing/internal/errs"
+	"wuxing/internal/fixed"
 )
 
 // DateLayout is how days are written.
@@ -236,15 +236,7 @@ func ParseHours(s string) (int, error) {
 }
 
 // FormatHours writes centihours as decimal hours: 250 → "2.5", 1234 → "12.34", -50 → "-0.5".
-func FormatHours(c int) string {
-	sign := ""
-	if c < 0 {
-		sign, c = "-", -c
-	}
-	s := fmt.Sprintf("%d.%02d", c/100, c%100)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return sign + s
-}
+func FormatHours(c int) string { return fixed.Format(int64(c)) }
 
 // HoursBetween is the service time from check-in to check-out in centihours, to the nearest
 // hundredth of an hour. Check-out before check-in, or more than a day, is an error.
