@@ -138,6 +138,7 @@ type Case struct {
 	UrgedAt       time.Time
 
 	SubmittedAt  time.Time
+	AcceptDue    time.Time // the acceptance deadline (受理时限); zero for cases stored before it was kept
 	AcceptedAt   time.Time
 	DispatchedAt time.Time
 	SignedAt     time.Time // first contact: the handler signed for it

@@ -224,11 +224,11 @@ func (t *Tx) recordProblem(ctx context.Context, a Actor, c *campaigns.Campaign, 
 		return nil, errs.Conflict()
 	}
 	name := a.P.Username
-	k, err = t.act(ctx, a, k, capacity(a, k), cases.Accept, cases.Input{}, k.Version, name)
+	k, err = t.act(ctx, a, k, Capacity(a, k), cases.Accept, cases.Input{}, k.Version, name)
 	if err != nil {
 		return nil, err
 	}
-	k, err = t.act(ctx, a, k, capacity(a, k), cases.Dispatch, cases.Input{AssigneeKind: cases.ToPerson, AssigneeID: area.OfficerID}, k.Version, name)
+	k, err = t.act(ctx, a, k, Capacity(a, k), cases.Dispatch, cases.Input{AssigneeKind: cases.ToPerson, AssigneeID: area.OfficerID}, k.Version, name)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +380,7 @@ func (t *Tx) recheck(ctx context.Context, a Actor, problemID int64, in RecheckIn
 	}
 	name := a.P.Username
 	step := func(act cases.Action, ci cases.Input) error {
-		k, err = t.act(ctx, a, k, capacity(a, k), act, ci, k.Version, name)
+		k, err = t.act(ctx, a, k, Capacity(a, k), act, ci, k.Version, name)
 		return err
 	}
 	if in.Passed {
@@ -430,9 +430,15 @@ func (t *Tx) recheck(ctx context.Context, a Actor, problemID int64, in RecheckIn
 			due, cases.IsOverdue(k.Status, due, now), now, k.ID); err != nil {
 			return nil, fmt.Errorf("storage: problem due: %w", err)
 		}
-		if err := t.retally(ctx, k.UnitID, k.SubmittedAt); err != nil { // on time is counted against the deadline
+		// On time is counted against the deadline.
+		moved, err := t.caseByID(ctx, k.ID)
+		if err != nil {
 			return nil, err
 		}
+		if err := t.tally(ctx, k.UnitID, k.SubmittedAt, cases.Counted(k), cases.Counted(moved)); err != nil {
+			return nil, err
+		}
+		k = moved
 		if err := t.notifyPerson(ctx, p.OfficerID, "campaign_late", k.ID, "campaigns.notify.late", k.Number, k.Title, o.DueOn); err != nil {
 			return nil, err
 		}

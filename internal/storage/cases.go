@@ -12,6 +12,7 @@ import (
 	"wuxing/internal/authz"
 	"wuxing/internal/cases"
 	"wuxing/internal/errs"
+	"wuxing/internal/figures"
 	"wuxing/internal/org"
 )
 
@@ -19,7 +20,7 @@ const caseCols = `c.id, c.number, c.tracking_code, c.unit_id, COALESCE(c.grid_id
 	c.urgency, c.channel, c.title, c.description, c.address, c.lat, c.lng, COALESCE(c.reporter_person_id, 0),
 	COALESCE(c.reporter_household_id, 0), c.reporter_name, c.reporter_phone, COALESCE(c.campaign_id, 0), c.status,
 	c.assignee_kind, c.assignee_id, c.claimed, c.method, c.result, c.rating, c.rating_comment, c.reopened, c.reworks,
-	c.escalations, c.extension_ask, c.deadline, c.overdue, c.urged_at, c.submitted_at, c.accepted_at, c.dispatched_at,
+	c.escalations, c.extension_ask, c.deadline, c.overdue, c.urged_at, c.submitted_at, c.accept_due, c.accepted_at, c.dispatched_at,
 	c.signed_at, c.resolved_at, c.checked_at, c.rated_at, c.closed_at, c.version, c.updated_at, c.unit_path, c.handler_path,
 	u.name, hu.name, cc.name,
 	CASE c.assignee_kind WHEN 'person' THEN COALESCE((SELECT ap.name FROM people ap WHERE ap.id = c.assignee_id), '')
@@ -31,12 +32,12 @@ const caseFrom = ` FROM cases c JOIN units u ON u.id = c.unit_id JOIN units hu O
 func scanCase(sc interface{ Scan(...any) error }) (*cases.Case, error) {
 	var c cases.Case
 	var lat, lng sql.NullFloat64
-	var urged, acc, disp, signed, res, chk, rated, closed sql.NullTime
+	var urged, acceptDue, acc, disp, signed, res, chk, rated, closed sql.NullTime
 	err := sc.Scan(&c.ID, &c.Number, &c.TrackingCode, &c.UnitID, &c.GridID, &c.HandlerUnitID, &c.List, &c.CategoryID,
 		&c.Urgency, &c.Channel, &c.Title, &c.Description, &c.Address, &lat, &lng, &c.ReporterPersonID,
 		&c.ReporterHouseholdID, &c.ReporterName, &c.ReporterPhone, &c.CampaignID, &c.Status,
 		&c.AssigneeKind, &c.AssigneeID, &c.Claimed, &c.Method, &c.Result, &c.Rating, &c.RatingComment, &c.Reopened, &c.Reworks,
-		&c.Escalations, &c.ExtensionAsk, &c.Deadline, &c.Overdue, &urged, &c.SubmittedAt, &acc, &disp,
+		&c.Escalations, &c.ExtensionAsk, &c.Deadline, &c.Overdue, &urged, &c.SubmittedAt, &acceptDue, &acc, &disp,
 		&signed, &res, &chk, &rated, &closed, &c.Version, &c.UpdatedAt, &c.UnitPath, &c.HandlerPath,
 		&c.UnitName, &c.HandlerName, &c.CategoryName, &c.AssigneeName)
 	if err != nil {
@@ -45,6 +46,7 @@ func scanCase(sc interface{ Scan(...any) error }) (*cases.Case, error) {
 	if lat.Valid && lng.Valid {
 		c.Lat, c.Lng = &lat.Float64, &lng.Float64
 	}
+	c.AcceptDue = acceptDue.Time
 	c.UrgedAt, c.AcceptedAt, c.DispatchedAt, c.SignedAt = urged.Time, acc.Time, disp.Time, signed.Time
 	c.ResolvedAt, c.CheckedAt, c.RatedAt, c.ClosedAt = res.Time, chk.Time, rated.Time, closed.Time
 	c.State.Unit = c.UnitID
@@ -60,8 +62,8 @@ func (t *Tx) caseByID(ctx context.Context, id int64) (*cases.Case, error) {
 	return c, nil
 }
 
-// capacity works out what the actor is to a case.
-func capacity(a Actor, c *cases.Case) cases.Capacity {
+// Capacity works out what the actor is to a case: pure, from the case's paths and assignee.
+func Capacity(a Actor, c *cases.Case) cases.Capacity {
 	p := a.P
 	if p.System {
 		return cases.Capacity{Manager: true, Handler: true, Viewer: true}
@@ -88,7 +90,7 @@ func (t *Tx) caseIn(ctx context.Context, a Actor, id int64) (*cases.Case, cases.
 	if err != nil {
 		return nil, cases.Capacity{}, err
 	}
-	k := capacity(a, c)
+	k := Capacity(a, c)
 	if !k.Viewer && !k.Manager {
 		return nil, k, errs.NotFound()
 	}
@@ -201,7 +203,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 			if err != nil {
 				return false, err
 			}
-			if !public && !capacity(a, x).Viewer && !capacity(a, x).Manager {
+			if !public && !Capacity(a, x).Viewer && !Capacity(a, x).Manager {
 				return false, errs.Conflict()
 			}
 			*c = *x
@@ -303,6 +305,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 	if c.Lat != nil {
 		lat, lng = *c.Lat, *c.Lng
 	}
+	c.AcceptDue = cases.DueAt(cal.AddWorkdays(cases.Local(now), cat.AcceptDays))
 	id, err := t.insert(ctx, `INSERT INTO cases (number, year, seq, tracking_code, unit_id, unit_path, grid_id, handler_unit_id, handler_path,
 		list, category_id, urgency, channel, title, description, address, lat, lng, reporter_person_id, reporter_household_id,
 		reporter_name, reporter_phone, campaign_id, status, deadline, overdue, claimed, reopened, created_by, idempotency_key,
@@ -313,7 +316,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 		nullID(c.ReporterPersonID), nullID(c.ReporterHouseholdID), c.ReporterName, c.ReporterPhone, nullID(c.CampaignID),
 		string(c.Status), c.Deadline, false, false, false, createdBy, idem, now,
 		// The acceptance deadline (受理时限), which the response rate compares acceptance with.
-		cases.DueAt(cal.AddWorkdays(cases.Local(now), cat.AcceptDays)), now)
+		c.AcceptDue, now)
 	if err != nil {
 		if t.d.IsUniqueViolation(err) {
 			return false, errs.Conflict()
@@ -321,7 +324,9 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 		return false, fmt.Errorf("storage: create case: %w", err)
 	}
 	c.ID = id
-	if err := t.retally(ctx, u.ID, now); err != nil {
+	// What the row just written holds: submitted, nothing else yet.
+	stored := cases.Case{State: cases.State{Status: cases.Submitted, Deadline: c.Deadline}, AcceptDue: c.AcceptDue}
+	if err := t.tally(ctx, u.ID, now, figures.Counts{}, cases.Counted(&stored)); err != nil {
 		return false, err
 	}
 	name := nc.ActorName

@@ -167,9 +167,6 @@ func (t *Tx) act(ctx context.Context, a Actor, c *cases.Case, k cases.Capacity, 
 	if err := checkVersion(t.Exec(ctx, "UPDATE cases SET "+strings.Join(cols, ", ")+" WHERE id = ? AND version = ?", args...)); err != nil {
 		return nil, err
 	}
-	if err := t.retally(ctx, c.UnitID, c.SubmittedAt); err != nil {
-		return nil, err
-	}
 	if actorName == "" {
 		actorName = "resident"
 	}
@@ -180,7 +177,11 @@ func (t *Tx) act(ctx context.Context, a Actor, c *cases.Case, k cases.Capacity, 
 		map[string]any{"status": next.Status, "data": data}); err != nil {
 		return nil, err
 	}
-	return t.caseByID(ctx, c.ID)
+	after, err := t.caseByID(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return after, t.tally(ctx, c.UnitID, c.SubmittedAt, cases.Counted(c), cases.Counted(after))
 }
 
 // sameTown reports whether the unit at unitPath lies under the town that holds the department

@@ -12,25 +12,27 @@ import (
 // Case tallies (table case_tallies) are the figures' counts per village or community and period
 // — a month ("2026-03") or a year ("2026") in China time — so that the figures of a county or a
 // province read one row per village instead of every case. They are a cache of the cases: every
-// change of a case recomputes the tallies of its unit's month and year from the cases themselves,
-// with the same conditions (figureCond) the case list's figure= filter uses, in the same
-// transaction. RebuildTallies recomputes them all.
+// change of a case moves the tallies of its unit's month and year by what the change did to the
+// case's counts (cases.Counted after minus before, both read from the case's row in the same
+// transaction). RebuildTallies recounts them all from the cases with figureCond, the same
+// definition in SQL; a test holds the two to each other.
 
 // chinaZone is where the periods of figures are cut: days, months and years in China (UTC+8).
 var chinaZone = time.FixedZone("CST", 8*3600)
 
 // tallySQL holds the statements, built once from figureCond.
 var tallySQL = func() (s struct {
-	cols, lock, month, year, rebuildYears string
-	sums                                  string
-	sumArgs                               []any
+	cols, add, rebuildYears string
+	sums                    string
+	sumArgs                 []any
 }) {
-	var cols, excluded, sums, yearSums []string
+	var cols, adds, sums, yearSums, marks []string
 	for _, n := range figures.CountNames {
 		c := string(n)
 		cols = append(cols, c)
-		excluded = append(excluded, c+" = excluded."+c)
+		adds = append(adds, c+" = case_tallies."+c+" + excluded."+c)
 		yearSums = append(yearSums, "COALESCE(SUM("+c+"), 0)")
+		marks = append(marks, "?")
 		if n == figures.Received {
 			sums = append(sums, "COUNT(c.id)")
 			continue
@@ -41,56 +43,45 @@ var tallySQL = func() (s struct {
 	}
 	s.cols = strings.Join(cols, ", ")
 	s.sums = strings.Join(sums, ", ")
-	upsert := " ON CONFLICT (unit_id, period) DO UPDATE SET " + strings.Join(excluded, ", ")
-	// The lock: on PostgreSQL a concurrent transaction may be changing another case of the same
-	// unit and month. Taking the tally row's lock first makes the recount below, a new statement
-	// under READ COMMITTED, see that transaction's case once it has committed, so neither count
-	// overwrites the other with a stale one. (SQLite has one writer: no lock needed.)
-	s.lock = "INSERT INTO case_tallies (unit_id, period) VALUES (?, ?) ON CONFLICT (unit_id, period) DO UPDATE SET received = case_tallies.received"
-	s.month = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + s.sums +
-		" FROM cases c WHERE c.unit_id = ? AND c.submitted_at >= ? AND c.submitted_at < ?" + upsert
-	// The year from its twelve months, named one by one: on SQLite the key is (period, unit).
-	s.year = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT ?, ?, " + strings.Join(yearSums, ", ") +
-		" FROM case_tallies WHERE unit_id = ? AND period IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + upsert
+	// One statement adds a change to the month's row and the year's. Increments commute: on
+	// PostgreSQL two transactions changing cases of the same unit and month wait for each other's
+	// row lock and each adds its own difference to what the other committed, so nothing is lost
+	// and nothing needs recounting. The rows are always taken month first, then year.
+	row := "(?, ?, " + strings.Join(marks, ", ") + ")"
+	s.add = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") VALUES " + row + ", " + row +
+		" ON CONFLICT (unit_id, period) DO UPDATE SET " + strings.Join(adds, ", ")
 	s.rebuildYears = "INSERT INTO case_tallies (unit_id, period, " + s.cols + ") SELECT unit_id, substr(period, 1, 4), " +
 		strings.Join(yearSums, ", ") + " FROM case_tallies WHERE length(period) = 7 GROUP BY unit_id, substr(period, 1, 4)"
 	return s
 }()
 
-// tallyMonth returns the month a case submitted at t is tallied in, its year, and the month's
-// bounds.
-func tallyMonth(t time.Time) (month, year string, from, to time.Time) {
+// tallyMonth returns the month and the year a case submitted at t is tallied in.
+func tallyMonth(t time.Time) (month, year string) {
 	l := t.In(chinaZone)
-	from = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, chinaZone)
-	to = from.AddDate(0, 1, 0)
-	return from.Format("2006-01"), from.Format("2006"), from.UTC(), to.UTC()
+	return l.Format("2006-01"), l.Format("2006")
 }
 
-// retally recounts the tallies of the month and year in which a case of the unit submitted at
-// `at` lies. Every change of a case that may move it between counts calls it after the change.
-func (t *Tx) retally(ctx context.Context, unitID int64, at time.Time) error {
-	month, year, from, to := tallyMonth(at)
-	if t.d == Postgres {
-		if _, err := t.Exec(ctx, tallySQL.lock, unitID, month); err != nil {
-			return fmt.Errorf("storage: tally lock: %w", err)
-		}
+// tally adds the difference a change made to a case's counts (after − before) to the tallies of
+// the month and year in which the case of the unit was submitted. Every change of a case that may
+// move it between counts calls it in the change's transaction; a change that moved nothing writes
+// nothing.
+func (t *Tx) tally(ctx context.Context, unitID int64, submitted time.Time, before, after figures.Counts) error {
+	month, year := tallyMonth(submitted)
+	diff := make([]any, len(figures.CountNames))
+	moved := false
+	for i, n := range figures.CountNames {
+		d := after.Get(n) - before.Get(n)
+		diff[i] = d
+		moved = moved || d != 0
 	}
-	args := make([]any, 0, len(tallySQL.sumArgs)+5)
-	args = append(append(append(args, unitID, month), tallySQL.sumArgs...), unitID, from, to)
-	if _, err := t.Exec(ctx, tallySQL.month, args...); err != nil {
-		return fmt.Errorf("storage: tally month: %w", err)
+	if !moved {
+		return nil
 	}
-	if t.d == Postgres {
-		if _, err := t.Exec(ctx, tallySQL.lock, unitID, year); err != nil {
-			return fmt.Errorf("storage: tally lock: %w", err)
-		}
-	}
-	yargs := []any{unitID, year, unitID}
-	for m := 1; m <= 12; m++ {
-		yargs = append(yargs, fmt.Sprintf("%s-%02d", year, m))
-	}
-	if _, err := t.Exec(ctx, tallySQL.year, yargs...); err != nil {
-		return fmt.Errorf("storage: tally year: %w", err)
+	args := make([]any, 0, 2*(2+len(diff)))
+	args = append(append(args, unitID, month), diff...)
+	args = append(append(args, unitID, year), diff...)
+	if _, err := t.Exec(ctx, tallySQL.add, args...); err != nil {
+		return fmt.Errorf("storage: tally: %w", err)
 	}
 	return nil
 }

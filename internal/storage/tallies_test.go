@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wuxing/internal/cases"
+	"wuxing/internal/figures"
 	"wuxing/internal/storage"
 	"wuxing/internal/storage/storagetest"
 )
@@ -179,5 +180,99 @@ func TestTalliesUnderConcurrentWrites(t *testing.T) {
 	}
 	if month != 40 || year != 40 {
 		t.Fatalf("40 cases accepted in time, tallied as %d in the month and %d in the year", month, year)
+	}
+}
+
+// TestCountedIsFigureCond holds the two statements of the figures' definitions to each other:
+// cases.Counted, which moves the tallies as cases change, and the SQL of the case list's figure=
+// filter, which rebuilds them. Stored cases are put at the edges (a decision exactly at the
+// acceptance deadline and a second after it, no acceptance deadline, resolved exactly at the
+// deadline, rejected late) and every count must select the same cases both ways.
+func TestCountedIsFigureCond(t *testing.T) {
+	db, clk := storagetest.Open(t)
+	ctx := context.Background()
+	w := buildCaseWorld(t, db)
+	var ids []int64
+	for range 9 {
+		c := newLightCase(w)
+		if _, err := db.CreateCase(ctx, w.sec, c, storage.NewCase{}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	act := func(id int64, a storage.Actor, steps ...cases.Action) {
+		t.Helper()
+		for _, s := range steps {
+			c, _, err := db.Case(ctx, storage.System, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := cases.Input{Reason: "原因", AssigneeKind: cases.ToPerson, AssigneeID: w.member.ID, Result: "修好了",
+				Method: cases.VolunteerLabour, Rating: cases.Satisfied}
+			actor := a
+			if s == cases.Start || s == cases.Resolve {
+				actor = w.memberActor
+			}
+			if _, err := db.Act(ctx, actor, id, s, in, c.Version); err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+			clk.Advance(time.Hour)
+		}
+	}
+	flow := []cases.Action{cases.Accept, cases.Dispatch, cases.Start, cases.Resolve}
+	act(ids[1], w.sec, cases.Accept)
+	act(ids[2], w.sec, cases.Reject)
+	act(ids[3], w.sec, flow...)
+	act(ids[4], w.sec, append(flow, cases.CheckFail)...)
+	act(ids[5], w.sec, append(flow, cases.CheckPass)...)
+	act(ids[6], w.sec, flow...)
+	act(ids[7], w.sec, cases.Accept)
+	act(ids[8], w.sec, cases.Reject)
+	raw := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Raw().ExecContext(ctx, db.Dialect().Rebind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The edges, written the way the application writes times.
+	raw("UPDATE cases SET accepted_at = accept_due WHERE id = ?", ids[1])
+	raw("UPDATE cases SET accept_due = NULL WHERE id = ?", ids[7])
+	raw("UPDATE cases SET closed_at = ? WHERE id = ?", clk.Now().Add(30*24*time.Hour), ids[8])
+	raw("UPDATE cases SET resolved_at = deadline WHERE id = ?", ids[3])
+	raw("UPDATE cases SET resolved_at = ? WHERE id = ?", clk.Now().Add(60*24*time.Hour), ids[6])
+	var accepted7 time.Time
+	if c, _, err := db.Case(ctx, storage.System, ids[7]); err != nil {
+		t.Fatal(err)
+	} else {
+		accepted7 = c.AcceptedAt
+	}
+	raw("UPDATE cases SET accepted_at = ? WHERE id = ?", accepted7.Add(90*24*time.Hour), ids[7])
+	seen := map[figures.Count]int{}
+	for _, n := range figures.CountNames {
+		list, _, err := db.Cases(ctx, storage.System, storage.CaseFilter{Figure: n, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inSQL := map[int64]bool{}
+		for _, c := range list {
+			inSQL[c.ID] = true
+		}
+		for _, id := range ids {
+			c, _, err := db.Case(ctx, storage.System, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inGo := cases.Counted(c).Get(n) == 1
+			if inGo != inSQL[id] {
+				t.Errorf("case %d (%s) in %s: Counted says %v, figureCond %v", id, c.Status, n, inGo, inSQL[id])
+			}
+			if inGo {
+				seen[n]++
+			}
+		}
+	}
+	// The edges did land on both sides of the lines.
+	if seen[figures.Responded] == 0 || seen[figures.Responded] == len(ids) || seen[figures.OnTime] == 0 || seen[figures.Reworked] == 0 {
+		t.Fatalf("the cases do not reach the edges: %v", seen)
 	}
 }
