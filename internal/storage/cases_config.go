@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"wuxing/internal/authz"
@@ -26,31 +27,81 @@ func (t *Tx) category(ctx context.Context, id int64) (*cases.Category, error) {
 }
 
 // Categories lists the case categories with their time limits; everyone logged in may read
-// them (they are configuration, not personal data).
+// them (they are configuration, not personal data). Every case page and every submission shows
+// them, so the list is kept in memory for categoryTTL, and dropped at once when this instance
+// saves a category; a save by another instance shows within categoryTTL. What a case is held to
+// (its time limits, whether its category is active) is read in the case's own transaction, never
+// from here.
 func (db *DB) Categories(ctx context.Context, includeInactive bool) ([]cases.Category, error) {
-	var out []cases.Category
-	err := db.view(ctx, func(t *Tx) error {
-		q := "SELECT " + categoryCols + " FROM case_categories"
-		var args []any
-		if !includeInactive {
-			q += " WHERE active = ?"
-			args = append(args, true)
-		}
-		rows, err := t.Query(ctx, q+" ORDER BY list, id", args...)
-		if err != nil {
-			return fmt.Errorf("storage: categories: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCategory(rows)
+	all, err := db.cats.get(func() ([]cases.Category, error) {
+		var out []cases.Category
+		err := db.view(ctx, func(t *Tx) error {
+			rows, err := t.Query(ctx, "SELECT "+categoryCols+" FROM case_categories ORDER BY list, id")
 			if err != nil {
-				return err
+				return fmt.Errorf("storage: categories: %w", err)
 			}
-			out = append(out, *c)
-		}
-		return rows.Err()
+			defer rows.Close()
+			for rows.Next() {
+				c, err := scanCategory(rows)
+				if err != nil {
+					return err
+				}
+				out = append(out, *c)
+			}
+			return rows.Err()
+		})
+		return out, err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cases.Category, 0, len(all))
+	for _, c := range all {
+		if includeInactive || c.Active {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// categoryTTL is how long the category list is kept in memory (see Categories).
+const categoryTTL = 5 * time.Second
+
+// categoryCache keeps the category list, all of it, for categoryTTL.
+type categoryCache struct {
+	mu  sync.Mutex
+	all []cases.Category
+	at  time.Time // when it was read (the machine's clock: this is a cache, not a record)
+	gen int       // counts forgets, so a read that began before one is not kept
+}
+
+// get returns the list kept, or loads it.
+func (cc *categoryCache) get(load func() ([]cases.Category, error)) ([]cases.Category, error) {
+	cc.mu.Lock()
+	all, at, gen := cc.all, cc.at, cc.gen
+	cc.mu.Unlock()
+	if all != nil && time.Since(at) < categoryTTL {
+		return all, nil
+	}
+	started := time.Now()
+	all, err := load()
+	if err != nil {
+		return nil, err
+	}
+	cc.mu.Lock()
+	if cc.gen == gen {
+		cc.all, cc.at = all, started
+	}
+	cc.mu.Unlock()
+	return all, nil
+}
+
+// forget drops the list kept.
+func (cc *categoryCache) forget() {
+	cc.mu.Lock()
+	cc.all = nil
+	cc.gen++
+	cc.mu.Unlock()
 }
 
 // canConfigure reports whether the actor may change platform-wide case settings (categories,
@@ -75,6 +126,7 @@ func (db *DB) SaveCategory(ctx context.Context, a Actor, c *cases.Category) erro
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	defer db.cats.forget() // after the commit (and after a failure: it costs one read)
 	return db.update(ctx, func(t *Tx) error {
 		now := t.db.clock.Now()
 		var n int

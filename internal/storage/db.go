@@ -42,6 +42,7 @@ type DB struct {
 	gc    *groupCommit // SQLite: groups concurrent write transactions into one commit
 
 	cals *calendarCache // shared by copies of the DB (CaseBatch)
+	cats *categoryCache // likewise
 	// SQLite: the prepared statements of the write and read pools (nil on PostgreSQL).
 	wstmts, rstmts *stmtCache
 }
@@ -119,7 +120,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 4
 	}
-	db := &DB{d: d, clock: opt.Clock, log: opt.Logger, cals: &calendarCache{}}
+	db := &DB{d: d, clock: opt.Clock, log: opt.Logger, cals: &calendarCache{}, cats: &categoryCache{}}
 	switch d {
 	case Postgres:
 		p, err := sql.Open("pgx", target)
