@@ -110,26 +110,27 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (*Session, error
 	h := auth.HashToken(token)
 	var s Session
 	var lastSeen time.Time
-	var active bool
-	err := db.read.QueryRowContext(ctx, db.d.Rebind(`SELECT s.user_id, s.kind, s.csrf, s.created_at, s.expires_at, s.last_seen_at, u.active, u.locale
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`), h).
-		Scan(&s.UserID, &s.Kind, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &lastSeen, &active, &s.Locale)
-	if err != nil {
-		if err == sql.ErrNoRows {
-			return nil, errs.New(errs.EUNAUTHORIZED, "auth.required")
-		}
-		return nil, fmt.Errorf("storage: session: %w", err)
-	}
-	if !active || now.After(s.ExpiresAt) || now.Sub(lastSeen) > auth.IdleTimeout {
-		return nil, errs.New(errs.EUNAUTHORIZED, "auth.expired")
-	}
-	err = db.view(ctx, func(t *Tx) error {
-		u, err := t.user(ctx, s.UserID)
+	// One read transaction, statements prepared: every request of a signed-in user comes here.
+	err := db.view(ctx, func(t *Tx) error {
+		var active bool
+		p := &authz.Principal{}
+		err := t.QueryRow(ctx, `SELECT s.user_id, s.kind, s.csrf, s.created_at, s.expires_at, s.last_seen_at, u.active, u.locale,
+			u.username, COALESCE(u.person_id, 0)
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, h).
+			Scan(&s.UserID, &s.Kind, &s.CSRF, &s.CreatedAt, &s.ExpiresAt, &lastSeen, &active, &s.Locale, &p.Username, &p.PersonID)
 		if err != nil {
-			return err
+			if err == sql.ErrNoRows {
+				return errs.New(errs.EUNAUTHORIZED, "auth.required")
+			}
+			return fmt.Errorf("storage: session: %w", err)
 		}
-		s.Principal = &authz.Principal{UserID: u.ID, Username: u.Username, PersonID: u.PersonID, Bindings: u.Bindings}
-		return nil
+		if !active || now.After(s.ExpiresAt) || now.Sub(lastSeen) > auth.IdleTimeout {
+			return errs.New(errs.EUNAUTHORIZED, "auth.expired")
+		}
+		p.UserID = s.UserID
+		p.Bindings, err = t.bindings(ctx, s.UserID)
+		s.Principal = p
+		return err
 	})
 	if err != nil {
 		return nil, err
