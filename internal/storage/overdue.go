@@ -104,7 +104,7 @@ func (t *Tx) urge(ctx context.Context, id int64) (bool, error) {
 	if !cases.IsOverdue(c.Status, c.Deadline, now) || (!c.UrgedAt.IsZero() && !c.UrgedAt.Before(c.Deadline)) {
 		return false, nil // acted on, extended or urged meanwhile
 	}
-	if _, err := t.act(ctx, System, c, capacity(System, c), cases.Urge, cases.Input{}, c.Version, System.P.Username); err != nil {
+	if _, err := t.act(ctx, System, c, Capacity(System, c), cases.Urge, cases.Input{}, c.Version, System.P.Username); err != nil {
 		return false, err
 	}
 	users, err := t.caseWatchers(ctx, c, true)

@@ -148,7 +148,7 @@ func (t *Tx) photoAccess(ctx context.Context, a Actor, caseID int64, kind photo.
 	if err != nil {
 		return nil, err
 	}
-	k := capacity(a, c)
+	k := Capacity(a, c)
 	reporter := false
 	if !a.P.System && a.P.UserID != 0 && kind == photo.Report {
 		var by sql.NullInt64

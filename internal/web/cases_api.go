@@ -109,6 +109,11 @@ func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, id int64, sta
 		s.fail(w, r, err)
 		return
 	}
+	s.writeCaseOf(w, r, c, k, status)
+}
+
+// writeCaseOf answers with a case already in hand and what the caller is to it.
+func (s *Server) writeCaseOf(w http.ResponseWriter, r *http.Request, c *cases.Case, k cases.Capacity, status int) {
 	cc, err := s.caseCategories(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -178,7 +183,8 @@ func (s *Server) apiCaseCreate(w http.ResponseWriter, r *http.Request) {
 	if !created {
 		status = http.StatusOK
 	}
-	s.writeCase(w, r, c.ID, status)
+	// The store filled the case as written (or as found, for a repeated key): no second read.
+	s.writeCaseOf(w, r, c, storage.Capacity(actor(r), c), status)
 }
 
 // apiCaseAct is POST /api/v1/cases/{id}/{action} with {"version":…, …the action's fields}.
