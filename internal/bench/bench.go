@@ -21,6 +21,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,6 +64,8 @@ type Options struct {
 	Clients  int           // concurrent clients in the timed phases; default 8
 	Reads    int           // requests for each read measurement (list, case page); default 200
 	Log      io.Writer     // what the run is doing, and notes (nil: nothing)
+	// IntakeProfile, when set, receives a CPU profile of the intake phase alone (pprof format).
+	IntakeProfile io.Writer
 }
 
 // DefaultDuration is the length of each timed phase unless Options.Duration says otherwise.
@@ -149,7 +152,15 @@ func Run(ctx context.Context, db *storage.DB, o Options) (*Result, error) {
 
 	// 2. Intake: the whole request path, concurrent clients.
 	logf("intake…")
+	if o.IntakeProfile != nil {
+		if err := pprof.StartCPUProfile(o.IntakeProfile); err != nil {
+			return nil, err
+		}
+	}
 	lat, el, failed, err := intake(ctx, h, tg, o)
+	if o.IntakeProfile != nil {
+		pprof.StopCPUProfile()
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ func benchCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 	clients := fs.Int("clients", 8, "concurrent clients in the timed phases")
 	reads := fs.Int("reads", 200, "requests for each read measurement (case list, case page)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	intakeProfile := fs.String("intake-cpuprofile", "", "write a CPU profile of the intake phase alone to this file")
 	fs.Usage = func() {
 		fmt.Fprintln(errOut, "usage: wuxing bench [--db URL] [--json] [--duration D] [--clients N]")
 		fmt.Fprintln(errOut, "Measures the platform on a database filled by 'wuxing gen', with the server started in-process on 127.0.0.1.")
@@ -55,7 +56,19 @@ func benchCmd(ctx context.Context, args []string, out, errOut io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := bench.Run(ctx, db, bench.Options{Duration: *dur, Clients: *clients, Reads: *reads, Log: errOut})
+	if *cpuProfile != "" && *intakeProfile != "" {
+		return errors.New("--cpuprofile and --intake-cpuprofile: one at a time")
+	}
+	opts := bench.Options{Duration: *dur, Clients: *clients, Reads: *reads, Log: errOut}
+	if *intakeProfile != "" {
+		f, err := os.Create(*intakeProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		opts.IntakeProfile = f
+	}
+	res, err := bench.Run(ctx, db, opts)
 	if err != nil {
 		return err
 	}
