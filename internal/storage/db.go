@@ -43,6 +43,8 @@ type DB struct {
 
 	cals *calendarCache // shared by copies of the DB (CaseBatch)
 	cats *categoryCache // likewise
+	// readConns is the SQLite read pool's size.
+	readConns int
 	// SQLite: the prepared statements of the write and read pools (nil on PostgreSQL).
 	wstmts, rstmts *stmtCache
 }
@@ -141,7 +143,10 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		// busy_timeout first, so the other pragmas wait rather than fail; FULL sync so an
 		// acknowledged write survives a power loss.
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
-		w, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_txlock=immediate")
+		// The writer keeps its temporary files in memory: group commit runs every request in a
+		// savepoint, and SQLite keeps the pages a savepoint changes in a sub-journal, which would
+		// otherwise spill to a temporary file (a seventh of the writer's time went to writing it).
+		w, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_pragma=temp_store(2)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("storage: open sqlite: %w", err)
 		}
@@ -160,6 +165,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		}
 		r.SetMaxOpenConns(opt.ReadConns)
 		r.SetMaxIdleConns(opt.ReadConns)
+		db.readConns = opt.ReadConns
 		db.write, db.read = w, r
 		db.wstmts, db.rstmts = newStmtCache(w), newStmtCache(r)
 		db.gc = newGroupCommit(w)
