@@ -21,11 +21,44 @@ func (db *DB) Optimize(ctx context.Context) error {
 	if db.d != SQLite {
 		return nil
 	}
-	return db.update(ctx, func(t *Tx) error {
+	pruned := false
+	err := db.update(ctx, func(t *Tx) error {
 		// 0x10002: also analyze tables that have never been analyzed (a fresh or imported file).
 		if _, err := t.Exec(ctx, "PRAGMA optimize=0x10002"); err != nil {
 			return fmt.Errorf("storage: optimize: %w", err)
 		}
+		var n int
+		if err := t.QueryRow(ctx, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'").Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		// Samples only where a plan depends on them (see keepStat4).
+		res, err := t.Exec(ctx, "DELETE FROM sqlite_stat4 WHERE "+dropStat4)
+		if err != nil {
+			return fmt.Errorf("storage: optimize: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			pruned = true
+			// Reload the statistics into this connection's schema.
+			if _, err := t.Exec(ctx, "ANALYZE sqlite_schema"); err != nil {
+				return fmt.Errorf("storage: optimize: %w", err)
+			}
+		}
 		return nil
 	})
+	if err == nil && pruned {
+		// The readers loaded the statistics when they opened: open them again.
+		db.read.SetMaxIdleConns(0)
+		db.read.SetMaxIdleConns(db.readConns)
+	}
+	return err
 }
+
+// dropStat4 selects the sqlite_stat4 samples no plan needs. The driver's SQLite is built with
+// STAT4, and a statement whose plan could depend on a bound value's place among an index's
+// samples is prepared again every time that value changes: with samples everywhere, most
+// statements that look a row up by an indexed column (a session by its token, a case by its
+// idempotency key) were re-planned on every run, defeating the prepared-statement cache. Only
+// the case list chooses between walking the key and reading a path index by how much of the
+// table a scope covers, so the samples of the cases' non-unique indexes stay; a unique index
+// answers an equality with one row whatever the value.
+const dropStat4 = `tbl <> 'cases' OR idx IN (SELECT name FROM pragma_index_list('cases') WHERE "unique" = 1)`
