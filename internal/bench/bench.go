@@ -140,8 +140,9 @@ func Run(ctx context.Context, db *storage.DB, o Options) (*Result, error) {
 	}
 	h := &httpc{c: client, base: base, token: token}
 
-	// 1. The physical reference: the store's own write pool (same driver, same durability
-	// settings), the same INSERT the store makes for a case, one row a transaction.
+	// 1. The physical reference: the same driver with the store's durability settings and its
+	// defaults otherwise (storage.DB.Bare), the same INSERT the store makes for a case, one row a
+	// transaction.
 	logf("raw inserts…")
 	n, el, err := rawInserts(ctx, db, tg, o)
 	if err != nil {
@@ -503,10 +504,14 @@ const caseInsert = `INSERT INTO cases (number, year, seq, tracking_code, unit_id
 		submitted_at, version, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`
 
-// rawInserts inserts case rows through the store's write pool, one row a transaction, from
+// rawInserts inserts case rows through a bare write pool (storage.DB.Bare), one row a transaction, from
 // o.Clients goroutines for o.Duration, then deletes them. It returns how many it inserted.
 func rawInserts(ctx context.Context, db *storage.DB, tg *targets, o Options) (int, time.Duration, error) {
-	pool := db.Raw()
+	pool, closePool, err := db.Bare()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer closePool()
 	stmt := db.Dialect().Rebind(caseInsert)
 	run := make([]byte, 4)
 	crand.Read(run)

@@ -38,8 +38,9 @@ type DB struct {
 	read  *sql.DB
 	clock clock.Clock
 	log   *slog.Logger
-	path  string       // SQLite file
-	gc    *groupCommit // SQLite: groups concurrent write transactions into one commit
+	path  string        // SQLite file
+	gc    *groupCommit  // SQLite: groups concurrent write transactions into one commit
+	ckpt  *checkpointer // SQLite: copies the write-ahead log back, off the writer's path
 
 	cals *calendarCache // shared by copies of the DB (CaseBatch)
 	cats *categoryCache // likewise
@@ -142,11 +143,13 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		db.path = target
 		// busy_timeout first, so the other pragmas wait rather than fail; FULL sync so an
 		// acknowledged write survives a power loss.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+		pragmas := sqlitePragmas
 		// The writer keeps its temporary files in memory: group commit runs every request in a
 		// savepoint, and SQLite keeps the pages a savepoint changes in a sub-journal, which would
 		// otherwise spill to a temporary file (a seventh of the writer's time went to writing it).
-		w, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_pragma=temp_store(2)&_txlock=immediate")
+		// It leaves checkpoints to the checkpointer (see checkpoint.go).
+		w, err := sql.Open("sqlite", "file:"+target+"?"+pragmas+"&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(0)"+
+			"&_pragma=journal_size_limit(67108864)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("storage: open sqlite: %w", err)
 		}
@@ -169,6 +172,15 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		db.write, db.read = w, r
 		db.wstmts, db.rstmts = newStmtCache(w), newStmtCache(r)
 		db.gc = newGroupCommit(w)
+		ck, err := sql.Open("sqlite", "file:"+target+"?"+pragmas)
+		if err != nil {
+			w.Close()
+			r.Close()
+			return nil, fmt.Errorf("storage: open sqlite checkpointer: %w", err)
+		}
+		ck.SetMaxOpenConns(1)
+		ck.SetMaxIdleConns(1)
+		db.ckpt = newCheckpointer(ck)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -176,6 +188,10 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 	}
 	return db, nil
 }
+
+// sqlitePragmas are every SQLite connection's settings. busy_timeout first, so the other
+// pragmas wait rather than fail; FULL sync so an acknowledged write survives a power loss.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 
 // Dialect tells which database this is.
 func (db *DB) Dialect() Dialect { return db.d }
@@ -200,6 +216,9 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	if db.gc != nil {
 		db.gc.close()
+	}
+	if db.ckpt != nil {
+		db.ckpt.close()
 	}
 	db.wstmts.close()
 	db.rstmts.close()
