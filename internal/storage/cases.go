@@ -216,7 +216,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 	if err := c.ValidateNew(); err != nil {
 		return false, err
 	}
-	u, err := t.unit(ctx, c.UnitID)
+	u, err := t.unitOwn(ctx, c.UnitID)
 	if err != nil {
 		return false, errs.Invalid(errs.Field("unit_id", "org.unit.not_found"))
 	}
@@ -236,7 +236,7 @@ func (t *Tx) createCase(ctx context.Context, a Actor, c *cases.Case, nc NewCase,
 	case org.Grid, org.Building:
 		ids := org.IDs(u.Path)
 		for i := len(ids) - 1; i >= 0; i-- {
-			x, err := t.unit(ctx, ids[i])
+			x, err := t.unitOwn(ctx, ids[i])
 			if err != nil {
 				return false, err
 			}

@@ -93,6 +93,25 @@ func (g *groupCommit) run(group []*writeReq) {
 		fail(fmt.Errorf("storage: begin: %w", err))
 		return
 	}
+	if len(group) == 1 {
+		// Alone in its group: the transaction is the request's own, no savepoint needed.
+		r := group[0]
+		err := r.ctx.Err()
+		if err == nil {
+			err = r.fn(&Tx{tx: tx, d: SQLite, db: r.db, sc: r.db.wstmts})
+		}
+		if err != nil {
+			tx.Rollback()
+			r.res <- err
+			return
+		}
+		if err := tx.Commit(); err != nil {
+			r.res <- fmt.Errorf("storage: commit: %w", err)
+			return
+		}
+		r.res <- nil
+		return
+	}
 	var ok []*writeReq
 	for _, r := range group {
 		if err := r.ctx.Err(); err != nil {

@@ -26,6 +26,11 @@ const unitCols = `u.id, COALESCE(u.parent_id, 0), u.kind, u.code, u.name, u.path
 	COALESCE((SELECT p.name FROM units p WHERE p.id = u.parent_id), ''),
 	(SELECT COUNT(*) FROM units c WHERE c.parent_id = u.id)`
 
+// unitOwnCols are unitCols without the parent's name and the count of children (left empty), for
+// a write that needs the unit alone (submitting a case reads one for every case).
+const unitOwnCols = `u.id, COALESCE(u.parent_id, 0), u.kind, u.code, u.name, u.path, u.depth, u.active, u.version, u.created_at, u.updated_at,
+	'', 0`
+
 func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 	var u org.Unit
 	err := sc.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Code, &u.Name, &u.Path, &u.Depth, &u.Active, &u.Version,
@@ -36,6 +41,15 @@ func scanUnit(sc interface{ Scan(...any) error }) (*org.Unit, error) {
 // unitTx reads a unit by id inside a transaction, without scope; callers check scope.
 func (t *Tx) unit(ctx context.Context, id int64) (*org.Unit, error) {
 	u, err := scanUnit(t.QueryRow(ctx, "SELECT "+unitCols+" FROM units u WHERE u.id = ?", id))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return u, nil
+}
+
+// unitOwn reads a unit's own row: no parent name, no count of children.
+func (t *Tx) unitOwn(ctx context.Context, id int64) (*org.Unit, error) {
+	u, err := scanUnit(t.QueryRow(ctx, "SELECT "+unitOwnCols+" FROM units u WHERE u.id = ?", id))
 	if err != nil {
 		return nil, notFound(err)
 	}
