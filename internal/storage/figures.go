@@ -348,7 +348,7 @@ func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bo
 		for _, r := range plan.rest {
 			args := append(append([]any{}, tallySQL.sumArgs...), r[0], r[1])
 			rows, err := t.Query(ctx, "SELECT u.id, "+tallySQL.sums+
-				" FROM units u JOIN cases c ON c.unit_id = u.id AND c.submitted_at >= ? AND c.submitted_at < ?"+
+				" FROM units u JOIN cases c ON c.unit_path = u.path AND c.submitted_at >= ? AND c.submitted_at < ?"+
 				" WHERE "+where+" GROUP BY u.id", append(args, wargs...)...)
 			if err != nil {
 				return fmt.Errorf("storage: figures: %w", err)
