@@ -258,10 +258,13 @@ func (db *DB) figures(ctx context.Context, a Actor, q FigureQuery, useTallies bo
 		if rep.Settings, err = t.figureSettings(ctx, u.Path); err != nil {
 			return err
 		}
-		scope, sa := scopeCond("u.path", a.Scope(authz.ViewCases))
+		// The unit is in the actor's scope (unitIn), and a scope is a union of whole subtrees, so
+		// its subtree is too: one path range, which the planner cannot mistake for a wider one
+		// (with the scope's range beside it and no samples to tell them apart, SQLite read every
+		// village of the province for a town: 7 ms instead of 0.1).
 		sub, suba := subtreeCond("u.path", u.Path)
-		where := scope + " AND " + sub + " AND u.kind IN (?, ?)"
-		wargs := append(append(sa, suba...), string(org.Village), string(org.Community))
+		where := sub + " AND u.kind IN (?, ?)"
+		wargs := append(suba, string(org.Village), string(org.Community))
 
 		// The villages and communities, with what the tallies hold for them: one tally row each
 		// for a whole year or month (the usual periods), a sum over the rows otherwise. Sorted
