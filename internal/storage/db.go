@@ -186,6 +186,12 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if d == SQLite {
+		if err := db.warmReaders(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
