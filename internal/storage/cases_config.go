@@ -69,18 +69,19 @@ const categoryTTL = 5 * time.Second
 
 // categoryCache keeps the category list, all of it, for categoryTTL.
 type categoryCache struct {
-	mu  sync.Mutex
-	all []cases.Category
-	at  time.Time // when it was read (the machine's clock: this is a cache, not a record)
-	gen int       // counts forgets, so a read that began before one is not kept
+	mu     sync.Mutex
+	all    []cases.Category
+	loaded bool      // all holds a list read (it may be empty)
+	at     time.Time // when it was read (the machine's clock: this is a cache, not a record)
+	gen    int       // counts forgets, so a read that began before one is not kept
 }
 
 // get returns the list kept, or loads it.
 func (cc *categoryCache) get(load func() ([]cases.Category, error)) ([]cases.Category, error) {
 	cc.mu.Lock()
-	all, at, gen := cc.all, cc.at, cc.gen
+	all, loaded, at, gen := cc.all, cc.loaded, cc.at, cc.gen
 	cc.mu.Unlock()
-	if all != nil && time.Since(at) < categoryTTL {
+	if loaded && time.Since(at) < categoryTTL {
 		return all, nil
 	}
 	started := time.Now()
@@ -90,7 +91,7 @@ func (cc *categoryCache) get(load func() ([]cases.Category, error)) ([]cases.Cat
 	}
 	cc.mu.Lock()
 	if cc.gen == gen {
-		cc.all, cc.at = all, started
+		cc.all, cc.loaded, cc.at = all, true, started
 	}
 	cc.mu.Unlock()
 	return all, nil
@@ -99,7 +100,7 @@ func (cc *categoryCache) get(load func() ([]cases.Category, error)) ([]cases.Cat
 // forget drops the list kept.
 func (cc *categoryCache) forget() {
 	cc.mu.Lock()
-	cc.all = nil
+	cc.all, cc.loaded = nil, false
 	cc.gen++
 	cc.mu.Unlock()
 }

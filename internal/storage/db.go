@@ -174,6 +174,7 @@ func Open(ctx context.Context, dbURL string, opt Options) (*DB, error) {
 		db.gc = newGroupCommit(w)
 		ck, err := sql.Open("sqlite", "file:"+target+"?"+pragmas)
 		if err != nil {
+			db.gc.close()
 			w.Close()
 			r.Close()
 			return nil, fmt.Errorf("storage: open sqlite checkpointer: %w", err)

@@ -183,8 +183,14 @@ func (s *Server) apiCaseCreate(w http.ResponseWriter, r *http.Request) {
 	if !created {
 		status = http.StatusOK
 	}
-	// The store filled the case as written (or as found, for a repeated key): no second read.
-	s.writeCaseOf(w, r, c, storage.Capacity(actor(r), c), status)
+	// The store filled the case as written (or as found, for a repeated key): no second read,
+	// unless the reporter may not see what they reported (then the read answers as before).
+	k := storage.Capacity(actor(r), c)
+	if !k.Viewer && !k.Manager {
+		s.writeCase(w, r, c.ID, status)
+		return
+	}
+	s.writeCaseOf(w, r, c, k, status)
 }
 
 // apiCaseAct is POST /api/v1/cases/{id}/{action} with {"version":…, …the action's fields}.
