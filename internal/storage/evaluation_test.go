@@ -240,3 +240,42 @@ func TestEvalTallies(t *testing.T) {
 		t.Fatalf("photo %v", err)
 	}
 }
+
+// A voided batch: its unused ballots are refused and change nothing; a ballot used before the
+// voiding stays counted; only those who run the round may void.
+func TestEvalBallotVoid(t *testing.T) {
+	db, _ := storagetest.Open(t)
+	ctx := context.Background()
+	w := buildEvalWorld(t, db)
+	dims := w.round.Dimensions
+	batch, bs, err := db.IssueBallots(ctx, storage.System, w.round.ID, w.a.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SubmitBallot(ctx, bs[0].Token, allSatisfied(w.tA, dims)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.VoidBallotBatch(ctx, actor(authz.BranchSecretary, w.a), w.round.ID, batch.ID); errs.Code(err) != errs.EFORBIDDEN {
+		t.Fatalf("a secretary voids a batch: %v", err)
+	}
+	if err := db.VoidBallotBatch(ctx, storage.System, w.round.ID, batch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if pb, err := db.PublicBallot(ctx, bs[1].Token); err != nil || pb.State != storage.BallotVoid || len(pb.Targets) != 0 {
+		t.Fatalf("voided ballot shows %+v, %v", pb, err)
+	}
+	if err := db.SubmitBallot(ctx, bs[1].Token, allSatisfied(w.tA, dims)); errs.Code(err) != errs.EUNPROCESSABLE {
+		t.Fatalf("voided ballot submitted: %v", err)
+	}
+	if pb, _ := db.PublicBallot(ctx, bs[0].Token); pb.State != storage.BallotUsed {
+		t.Fatalf("used ballot after voiding: %+v", pb)
+	}
+	_, res, err := db.EvalResults(ctx, storage.System, w.round.ID, w.a.ID)
+	if err != nil || len(res) != 1 || res[0].Ballots != 1 {
+		t.Fatalf("results after voiding %+v %v", res, err)
+	}
+	bb, err := db.EvalBatches(ctx, storage.System, w.round.ID)
+	if err != nil || len(bb) != 1 || !bb[0].Voided || bb[0].Used != 1 {
+		t.Fatalf("batches %+v %v", bb, err)
+	}
+}

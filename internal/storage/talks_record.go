@@ -252,14 +252,6 @@ func (t *Tx) recordTalk(ctx context.Context, a Actor, k *talks.Talk) error {
 		talkAudit{string(k.Kind), k.PersonID, k.TeamID, k.CommitteeID, k.RoundIDs, k.TalkedOn, string(k.Status)})
 }
 
-// talkActorName is the actor's name for append-only records.
-func talkActorName(a Actor) string {
-	if a.P == nil || a.P.System {
-		return "system"
-	}
-	return a.P.Username
-}
-
 // AddTalkFollowUp appends a follow-up to a talk and, when closing is set, closes it (the
 // rectification is done). The talk's version guards against a concurrent change.
 func (db *DB) AddTalkFollowUp(ctx context.Context, a Actor, id, version int64, f *talks.FollowUp, closing bool) (*talks.Talk, error) {
@@ -289,9 +281,11 @@ func (db *DB) AddTalkFollowUp(ctx context.Context, a Actor, id, version int64, f
 			string(status), now, id, version)); err != nil {
 			return err
 		}
-		f.By, f.At = talkActorName(a), now
+		var uid any
+		uid, f.By = actorRef(a)
+		f.At = now
 		fid, err := t.insert(ctx, "INSERT INTO talk_followups (talk_id, on_date, note, user_id, actor_name, at) VALUES (?, ?, ?, ?, ?, ?)",
-			id, f.On, f.Note, a.user(), f.By, now)
+			id, f.On, f.Note, uid, f.By, now)
 		if err != nil {
 			return fmt.Errorf("storage: talk follow-up: %w", err)
 		}

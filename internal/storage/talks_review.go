@@ -308,7 +308,8 @@ func (db *DB) SaveReviewEntry(ctx context.Context, a Actor, id int64, in talks.E
 		}
 		decidedBy, decidedAt := before.DecidedBy, before.DecidedAt
 		if in.Grade != before.Grade {
-			decidedBy, decidedAt = talkActorName(a), &now
+			_, decidedBy = actorRef(a)
+			decidedAt = &now
 			if in.Grade == "" {
 				decidedBy, decidedAt = "", nil
 			}
