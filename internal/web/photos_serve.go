@@ -114,18 +114,27 @@ func (s *Server) apiCasePhotos(w http.ResponseWriter, r *http.Request) {
 
 // casePhoto serves a photo (or, thumb, its thumbnail) of a case the user may see.
 func (s *Server) casePhoto(thumb bool) http.HandlerFunc {
+	return s.scopedPhoto("id", "photo", func(r *http.Request, id, pid int64) (*storage.CasePhoto, error) {
+		return s.db.CasePhoto(r.Context(), actor(r), id, pid, thumb)
+	}, thumb)
+}
+
+// scopedPhoto serves a photo of a record the user sees: the record's and the photo's ids are the
+// path values parent and child, load fetches the image (the store scopes it), and the answer is
+// private to the user. Case and service-activity photos share it.
+func (s *Server) scopedPhoto(parent, child string, load func(r *http.Request, id, pid int64) (*storage.CasePhoto, error), thumb bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+		id, err := pathID(r, parent)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		pid, err := pathID(r, "photo")
+		pid, err := pathID(r, child)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		p, err := s.db.CasePhoto(r.Context(), actor(r), id, pid, thumb)
+		p, err := load(r, id, pid)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -69,26 +69,38 @@ func svcParticipantOut(p *service.Participant) svcParticipantJSON {
 		CheckOutAt: svcDate(p.CheckOutAt), Hours: float64(p.Centihours) / 100, ApprovedHours: float64(p.Approved) / 100, Version: p.Version}
 }
 
+// svcOut maps a page of records to their JSON form.
+func svcOut[T, J any](list []T, out func(*T) J) []J {
+	js := make([]J, 0, len(list))
+	for i := range list {
+		js = append(js, out(&list[i]))
+	}
+	return js
+}
+
+// svcList answers a service list call: the query's field errors if any, else the page load
+// returns, mapped by out, under key with the total.
+func svcList[T, J any](s *Server, w http.ResponseWriter, r *http.Request, fe []errs.FieldError, key string,
+	load func() ([]T, int, error), out func(*T) J) {
+	if err := errs.FieldsOf(fe); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, total, err := load()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{key: svcOut(list, out), "total": total})
+}
+
 // apiSvcTeams is GET /api/v1/service/teams?kind=&unit=&limit=&offset=.
 func (s *Server) apiSvcTeams(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var fe []errs.FieldError
 	f := storage.TeamFilter{UnitID: pplID(q, "unit", &fe), Kind: service.TeamKind(q.Get("kind")), Query: q.Get("q")}
 	f.Limit, f.Offset = svcListArgs(q, &fe)
-	if err := errs.FieldsOf(fe); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.db.ServiceTeams(r.Context(), actor(r), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]svcTeamJSON, 0, len(list))
-	for i := range list {
-		out = append(out, svcTeamOut(&list[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"teams": out, "total": total})
+	svcList(s, w, r, fe, "teams", func() ([]service.Team, int, error) { return s.db.ServiceTeams(r.Context(), actor(r), f) }, svcTeamOut)
 }
 
 // apiSvcTeam is GET /api/v1/service/teams/{service_team}: the team with its members' names.
@@ -133,20 +145,8 @@ func (s *Server) apiSvcActivities(w http.ResponseWriter, r *http.Request) {
 	if f.To != "" && !service.ValidDate(f.To) {
 		fe = append(fe, errs.Field("to", "validation.date"))
 	}
-	if err := errs.FieldsOf(fe); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.db.ServiceActivities(r.Context(), actor(r), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]svcActivityJSON, 0, len(list))
-	for i := range list {
-		out = append(out, svcActivityOut(&list[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"activities": out, "total": total})
+	svcList(s, w, r, fe, "activities", func() ([]service.Activity, int, error) { return s.db.ServiceActivities(r.Context(), actor(r), f) },
+		svcActivityOut)
 }
 
 // apiSvcActivity is GET /api/v1/service/activities/{service_activity}: the activity with its
@@ -167,16 +167,12 @@ func (s *Server) apiSvcActivity(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	parts := make([]svcParticipantJSON, 0, len(ps))
-	for i := range ps {
-		parts = append(parts, svcParticipantOut(&ps[i]))
-	}
 	photos, err := s.db.ActivityPhotos(r.Context(), actor(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{"activity": svcActivityOut(x), "participants": parts, "photos": svcPhotosOut(photos)}
+	out := map[string]any{"activity": svcActivityOut(x), "participants": svcOut(ps, svcParticipantOut), "photos": svcPhotosOut(photos)}
 	if acc.Manage && service.Editable(x.Status) {
 		out["checkin_url"] = s.svcCheckinURL(r, x.Token)
 	}
@@ -278,11 +274,7 @@ func (s *Server) apiSvcParticipants(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	parts := make([]svcParticipantJSON, 0, len(ps))
-	for i := range ps {
-		parts = append(parts, svcParticipantOut(&ps[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"participants": parts})
+	writeJSON(w, http.StatusOK, map[string]any{"participants": svcOut(ps, svcParticipantOut)})
 }
 
 // apiSvcCheckin is POST /api/v1/service/checkin/{checkin_token} {"action": "in"|"out"}.

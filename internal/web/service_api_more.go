@@ -50,20 +50,8 @@ func (s *Server) apiSvcVolunteers(w http.ResponseWriter, r *http.Request) {
 		fe = append(fe, errs.Field("category", "service.volunteer.category.invalid"))
 	}
 	f.Limit, f.Offset = svcListArgs(q, &fe)
-	if err := errs.FieldsOf(fe); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.db.Volunteers(r.Context(), actor(r), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]svcVolunteerJSON, 0, len(list))
-	for i := range list {
-		out = append(out, s.svcVolunteerOut(r, &list[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"volunteers": out, "total": total})
+	svcList(s, w, r, fe, "volunteers", func() ([]service.Volunteer, int, error) { return s.db.Volunteers(r.Context(), actor(r), f) },
+		func(v *service.Volunteer) svcVolunteerJSON { return s.svcVolunteerOut(r, v) })
 }
 
 // apiSvcVolunteerRegister is POST /api/v1/service/volunteers {"person_id": n, "categories": [..],
@@ -116,20 +104,11 @@ func (s *Server) apiSvcCertificates(w http.ResponseWriter, r *http.Request) {
 	var fe []errs.FieldError
 	person := pplID(q, "person", &fe)
 	limit, offset := svcListArgs(q, &fe)
-	if err := errs.FieldsOf(fe); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.db.ServiceCertificates(r.Context(), actor(r), person, limit, offset)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := make([]svcCertificateJSON, 0, len(list))
-	for i := range list {
-		out = append(out, s.svcCertificateOut(r, &list[i]))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"certificates": out, "total": total})
+	svcList(s, w, r, fe, "certificates",
+		func() ([]service.Certificate, int, error) {
+			return s.db.ServiceCertificates(r.Context(), actor(r), person, limit, offset)
+		},
+		func(c *service.Certificate) svcCertificateJSON { return s.svcCertificateOut(r, c) })
 }
 
 // apiSvcCertificateIssue is POST /api/v1/service/certificates {"person_id", "period_from",

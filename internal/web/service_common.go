@@ -89,7 +89,7 @@ func (s *Server) svcPeopleChoices(r *http.Request, unitID int64, first []service
 }
 
 // svcUnitChoices lists the units where the actor may create teams: those they manage service in.
-func (s *Server) svcUnitChoices(r *http.Request) ([]pplChoice, error) {
+func svcUnitChoices(r *http.Request) []pplChoice {
 	p := principal(r)
 	var out []pplChoice
 	seen := map[int64]bool{}
@@ -100,7 +100,7 @@ func (s *Server) svcUnitChoices(r *http.Request) ([]pplChoice, error) {
 		seen[b.UnitID] = true
 		out = append(out, pplChoice{Value: strconv.FormatInt(b.UnitID, 10), Text: b.UnitName})
 	}
-	return out, nil
+	return out
 }
 
 // svcCheckinURL is the address a check-in code opens.

@@ -101,23 +101,11 @@ func (s *Server) apiSvcPhotoAdd(w http.ResponseWriter, r *http.Request) {
 
 // svcPhoto serves a photo (or, thumb, its thumbnail) of an activity the user sees.
 func (s *Server) svcPhoto(thumb bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "service_activity")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		pid, err := pathID(r, "service_photo")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	return s.scopedPhoto("service_activity", "service_photo", func(r *http.Request, id, pid int64) (*storage.CasePhoto, error) {
 		p, err := s.db.ActivityPhotoData(r.Context(), actor(r), id, pid, thumb)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		servePhoto(w, r, &storage.CasePhoto{ID: p.ID, ContentType: p.ContentType, SHA256: p.SHA256, CreatedAt: p.CreatedAt, Data: p.Data},
-			thumb, "private, max-age=3600")
-	}
+		return &storage.CasePhoto{ID: p.ID, ContentType: p.ContentType, SHA256: p.SHA256, CreatedAt: p.CreatedAt, Data: p.Data}, nil
+	}, thumb)
 }

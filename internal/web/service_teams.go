@@ -50,9 +50,7 @@ func (s *Server) svcHomeData(r *http.Request, v url.Values) (*svcHomePage, error
 	}
 	d.Kinds = pplKeyChoices(service.TeamKinds, "service.team.kind.", d.Kind)
 	if d.CanManage {
-		if d.Units, err = s.svcUnitChoices(r); err != nil {
-			return nil, err
-		}
+		d.Units = svcUnitChoices(r)
 		if d.Values == nil {
 			d.Values = url.Values{"kind": {string(service.VolunteerTeam)}}
 		}
