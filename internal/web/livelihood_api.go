@@ -84,7 +84,7 @@ func (s *Server) apiLivList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f, err := livFilterFrom(q)
 	var fe []errs.FieldError
-	limit, offset := pplID(q, "limit", &fe), pplID(q, "offset", &fe)
+	f.Limit, f.Offset = svcListArgs(q, &fe)
 	if err == nil {
 		err = errs.FieldsOf(fe)
 	}
@@ -92,10 +92,6 @@ func (s *Server) apiLivList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if limit == 0 {
-		limit = perPage
-	}
-	f.Limit, f.Offset = int(min(limit, 1000)), int(min(offset, 1<<30))
 	list, total, err := s.db.LivelihoodProjects(r.Context(), actor(r), f)
 	if err != nil {
 		s.fail(w, r, err)

@@ -97,6 +97,7 @@ func (s *Server) livFormFail(w http.ResponseWriter, r *http.Request, id int64, f
 	s.formFail(w, r, "livelihood_show", &Page{Title: "livelihood.show.title", Form: r.PostForm, Data: d}, err)
 }
 
+// cloneForm copies form values but the CSRF token, so a form may be filled in again.
 func cloneForm(v url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range v {

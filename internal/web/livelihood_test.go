@@ -351,6 +351,9 @@ func TestLivelihoodFlow(t *testing.T) {
 		if st, _ := web.get("/livelihood?unit=" + strconv.FormatInt(f.kx.ID, 10)); st != http.StatusNotFound {
 			t.Errorf("another community as a filter: %d", st)
 		}
+		if st, _ := web.get("/livelihood/export.xlsx?unit=" + strconv.FormatInt(f.kx.ID, 10)); st != http.StatusNotFound {
+			t.Errorf("another community as an export filter: %d", st)
+		}
 		st, body := web.get("/livelihood/export.xlsx")
 		if st != http.StatusOK || !strings.Contains(unpackXLSX([]byte(body)), "户厕改造（改）") {
 			t.Errorf("export: %d", st)

@@ -105,7 +105,8 @@ func (s *Server) apiPointsLedger(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiPointsEntries(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var fe []errs.FieldError
-	f := storage.PointsEntryFilter{Status: points.Status(q.Get("status")), Limit: int(pplID(q, "limit", &fe)), Offset: int(pplID(q, "offset", &fe))}
+	f := storage.PointsEntryFilter{Status: points.Status(q.Get("status"))}
+	f.Limit, f.Offset = svcListArgs(q, &fe)
 	if err := errs.FieldsOf(fe); err != nil {
 		s.fail(w, r, err)
 		return

@@ -61,7 +61,7 @@ func (s *Server) pointsEntryNew(w http.ResponseWriter, r *http.Request) {
 
 // pointsForm renders the form with what was entered and, after a failed save, the error.
 func (s *Server) pointsForm(w http.ResponseWriter, r *http.Request, status int, form url.Values, failure error) {
-	form = ptsValues(form)
+	form = cloneForm(form)
 	ctx, a := r.Context(), actor(r)
 	d := &pointsFormData{Kind: points.TargetKind(form.Get("kind")), Kinds: points.TargetKinds, Today: points.Today(s.clock.Now())}
 	if !d.Kind.Valid() {
@@ -75,7 +75,13 @@ func (s *Server) pointsForm(w http.ResponseWriter, r *http.Request, status int, 
 			return
 		}
 		d.Target = pt
-		if c, err := s.db.PointsCatalogueFor(ctx, a, d.Kind, id); err == nil {
+		// No catalogue yet (invalid) leaves the form without rules; a failing store is an error.
+		c, err := s.db.PointsCatalogueFor(ctx, a, d.Kind, id)
+		if err != nil && errs.Code(err) == errs.EINTERNAL {
+			s.fail(w, r, err)
+			return
+		}
+		if c != nil {
 			d.Catalogue = c
 			for _, rl := range c.Rules {
 				if rl.Source == points.Manual && rl.Enabled {
@@ -162,13 +168,4 @@ func (s *Server) pointsDecide(w http.ResponseWriter, r *http.Request) {
 		flash = "flash.points.approved"
 	}
 	redirectFlash(w, r, "/points/entries", flash)
-}
-
-// ptsValues copies form values (an empty body leaves none), so the form may be filled in.
-func ptsValues(v url.Values) url.Values {
-	out := url.Values{}
-	for k, xs := range v {
-		out[k] = append([]string(nil), xs...)
-	}
-	return out
 }

@@ -20,7 +20,6 @@ type pointsLedgerData struct {
 	YearTotal  string
 	Dimensions []pointsDim
 	Chart      pointsChart
-	Pager      Pager
 	CanEnter   bool
 	CanGrade   bool
 	XGraded    bool
@@ -79,19 +78,23 @@ func (s *Server) pointsLedgerOf(r *http.Request) (*pointsLedgerData, error) {
 	}
 	d := &pointsLedgerData{Target: pt, Span: span, Year: year, CanEnter: principal(r).CanAt(authz.EnterPoints, pt.UnitPath),
 		CanGrade: principal(r).CanAt(authz.ApprovePoints, pt.UnitPath)}
-	var total, yearTotal int64
+	// The totals are the store's sums, right however many entries the list above holds.
+	total, err := s.db.PointsTotal(ctx, a, k, id, span.From, span.To)
+	if err != nil {
+		return nil, err
+	}
+	yearTotal, err := s.db.PointsTotal(ctx, a, k, id, year.From, year.To)
+	if err != nil {
+		return nil, err
+	}
 	dims := map[string]int64{}
 	var order []string
 	for _, e := range all {
-		if e.Status == points.Approved {
-			yearTotal += e.Points
-		}
 		if e.OccurredOn < span.From || e.OccurredOn > span.To {
 			continue
 		}
 		d.Entries = append(d.Entries, e)
 		if e.Status == points.Approved {
-			total += e.Points
 			if _, ok := dims[e.Dimension]; !ok {
 				order = append(order, e.Dimension)
 			}
