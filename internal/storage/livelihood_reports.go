@@ -106,7 +106,7 @@ func (db *DB) ReportLivelihoodProgress(ctx context.Context, a Actor, id, version
 		if err := t.insertLivReport(ctx, a, p, r); err != nil {
 			return err
 		}
-		ids, err := t.insertLivPhotos(ctx, a, p.ID, r, ps)
+		ids, _, err := t.insertLivPhotos(ctx, a, p.ID, r, ps)
 		if err != nil {
 			return err
 		}
@@ -134,24 +134,18 @@ func (t *Tx) insertLivReport(ctx context.Context, a Actor, p *livelihood.Project
 	return nil
 }
 
-func (t *Tx) insertLivPhotos(ctx context.Context, a Actor, projectID int64, r *livelihood.Report, ps []*photo.Photo) ([]int64, error) {
-	ids := []int64{}
+func (t *Tx) insertLivPhotos(ctx context.Context, a Actor, projectID int64, r *livelihood.Report, ps []*photo.Photo) ([]int64, int64, error) {
 	now := t.db.clock.Now()
-	for _, ph := range ps {
-		if ph == nil || len(ph.Data) == 0 || len(ph.Thumb) == 0 || (ph.ContentType != photo.JPEG && ph.ContentType != photo.PNG) {
-			return nil, fmt.Errorf("storage: livelihood photos: a photo was not processed")
-		}
+	return storePhotos("livelihood photos", ps, func(ph *photo.Photo) (int64, error) {
 		id, err := t.insert(ctx, `INSERT INTO livelihood_photos (report_id, project_id, content_type, width, height, bytes, data, thumb,
 			thumb_width, thumb_height, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, projectID, ph.ContentType, ph.Width, ph.Height, int64(len(ph.Data)), ph.Data, ph.Thumb, ph.ThumbWidth, ph.ThumbHeight,
 			ph.SHA256, a.user(), now)
-		if err != nil {
-			return nil, fmt.Errorf("storage: livelihood photo: %w", err)
+		if err == nil {
+			r.Photos = append(r.Photos, livelihood.PhotoRef{ID: id, ThumbWidth: ph.ThumbWidth, ThumbHeight: ph.ThumbHeight})
 		}
-		ids = append(ids, id)
-		r.Photos = append(r.Photos, livelihood.PhotoRef{ID: id, ThumbWidth: ph.ThumbWidth, ThumbHeight: ph.ThumbHeight})
-	}
-	return ids, nil
+		return id, err
+	})
 }
 
 // CorrectLivelihoodReport replaces a report in force with a corrected quantity (zero withdraws

@@ -92,27 +92,24 @@ func (db *DB) AddCasePhotos(ctx context.Context, a Actor, caseID int64, kind pho
 		if !a.P.System {
 			by = a.P.UserID
 		}
-		ids := make([]int64, 0, len(ps))
-		var total int64
-		for _, p := range ps {
-			if p == nil || len(p.Data) == 0 || len(p.Thumb) == 0 || (p.ContentType != photo.JPEG && p.ContentType != photo.PNG) {
-				return fmt.Errorf("storage: add photos: a photo was not processed")
-			}
+		ids, total, err := storePhotos("add photos", ps, func(p *photo.Photo) (int64, error) {
 			id, err := t.insert(ctx, `INSERT INTO case_photos (case_id, kind, content_type, width, height, bytes, data, thumb,
 				thumb_width, thumb_height, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				caseID, string(kind), p.ContentType, p.Width, p.Height, int64(len(p.Data)), p.Data, p.Thumb,
 				p.ThumbWidth, p.ThumbHeight, p.SHA256, by, now)
 			if err != nil {
-				return fmt.Errorf("storage: add photo: %w", err)
+				return 0, err
 			}
-			ids = append(ids, id)
-			total += int64(len(p.Data))
 			out = append(out, CasePhoto{ID: id, CaseID: caseID, Kind: kind, ContentType: p.ContentType, Width: p.Width,
 				Height: p.Height, Bytes: int64(len(p.Data)), ThumbWidth: p.ThumbWidth, ThumbHeight: p.ThumbHeight,
 				SHA256: p.SHA256, CreatedAt: now})
 			if !a.P.System {
 				out[len(out)-1].CreatedBy = a.P.UserID
 			}
+			return id, nil
+		})
+		if err != nil {
+			return err
 		}
 		data := map[string]any{"kind": string(kind), "photos": ids}
 		if err := t.caseEvent(ctx, a, a.P.Username, caseID, "photos", c.Status, c.Status, "", data); err != nil {

@@ -30,18 +30,6 @@ type ServiceAccess struct {
 	Manage bool // the organizer: plans, records, approves, decides corrections, issues certificates
 }
 
-// checkScoped reads the unit path of a record and answers not found when view does not reach it,
-// forbidden when the actor sees it but perm does not reach it.
-func checkScoped(a Actor, path string, perm authz.Perm) error {
-	if !a.P.CanAt(authz.ViewService, path) {
-		return errs.NotFound()
-	}
-	if perm != authz.ViewService && !a.P.CanAt(perm, path) {
-		return errs.Forbidden()
-	}
-	return nil
-}
-
 const teamCols = `t.id, t.unit_id, t.unit_path, u.name, t.kind, t.name, COALESCE(t.leader_person_id, 0), COALESCE(lp.name, ''),
 	t.description, t.active, t.version, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM service_team_members m WHERE m.team_id = t.id AND m.active = ?)`
@@ -69,7 +57,7 @@ func (t *Tx) serviceTeamIn(ctx context.Context, a Actor, perm authz.Perm, id int
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScoped(a, tm.UnitPath, perm); err != nil {
+	if err := checkReach(a, authz.ViewService, perm, tm.UnitPath); err != nil {
 		return nil, err
 	}
 	return tm, nil
@@ -501,10 +489,23 @@ func (t *Tx) serviceProjectIn(ctx context.Context, a Actor, perm authz.Perm, id 
 	if err != nil {
 		return nil, notFound(err)
 	}
-	if err := checkScoped(a, p.UnitPath, perm); err != nil {
+	if err := checkReach(a, authz.ViewService, perm, p.UnitPath); err != nil {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// serviceProjectAt reads a project the actor manages for an edit made on version: a conflict when
+// it has changed since.
+func (t *Tx) serviceProjectAt(ctx context.Context, a Actor, id, version int64) (*service.Project, error) {
+	p, err := t.serviceProjectIn(ctx, a, authz.ManageService, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != version {
+		return nil, errs.Conflict()
+	}
+	return p, nil
 }
 
 // ServiceProject returns a project the actor sees.
@@ -534,12 +535,9 @@ type ProjectUpdate struct {
 func (db *DB) UpdateServiceProject(ctx context.Context, a Actor, id int64, up ProjectUpdate) (*service.Project, error) {
 	var out *service.Project
 	err := db.update(ctx, func(t *Tx) error {
-		p, err := t.serviceProjectIn(ctx, a, authz.ManageService, id)
+		p, err := t.serviceProjectAt(ctx, a, id, up.Version)
 		if err != nil {
 			return err
-		}
-		if p.Version != up.Version {
-			return errs.Conflict()
 		}
 		before := projectAudit(p)
 		p.Name, p.Beneficiary, p.Description = up.Name, up.Beneficiary, up.Description
@@ -564,12 +562,9 @@ func (db *DB) UpdateServiceProject(ctx context.Context, a Actor, id int64, up Pr
 func (db *DB) SetServiceProjectActive(ctx context.Context, a Actor, id int64, active bool, version int64) (*service.Project, error) {
 	var out *service.Project
 	err := db.update(ctx, func(t *Tx) error {
-		p, err := t.serviceProjectIn(ctx, a, authz.ManageService, id)
+		p, err := t.serviceProjectAt(ctx, a, id, version)
 		if err != nil {
 			return err
-		}
-		if p.Version != version {
-			return errs.Conflict()
 		}
 		if p.Active == active {
 			key := "service.project.already_retired"

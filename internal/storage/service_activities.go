@@ -93,8 +93,8 @@ func (t *Tx) activityIn(ctx context.Context, a Actor, perm authz.Perm, id int64)
 		}
 		return x, nil
 	}
-	if perm != authz.ViewService && !a.P.CanAt(perm, x.UnitPath) {
-		return nil, errs.Forbidden()
+	if err := checkReach(a, authz.ViewService, perm, x.UnitPath); err != nil {
+		return nil, err
 	}
 	return x, nil
 }
@@ -108,6 +108,19 @@ type ActivityFilter struct {
 	To     string // service_date ≤ To
 	Limit  int
 	Offset int
+}
+
+// activityAt reads an activity the actor organizes for an edit made on version: a conflict when
+// it has changed since.
+func (t *Tx) activityAt(ctx context.Context, a Actor, id, version int64) (*service.Activity, error) {
+	x, err := t.activityIn(ctx, a, authz.ManageService, id)
+	if err != nil {
+		return nil, err
+	}
+	if x.Version != version {
+		return nil, errs.Conflict()
+	}
+	return x, nil
 }
 
 // ServiceActivities lists the activities the actor sees, latest first.
@@ -248,12 +261,9 @@ type ActivityUpdate struct {
 func (db *DB) UpdateActivity(ctx context.Context, a Actor, id int64, up ActivityUpdate) (*service.Activity, error) {
 	var out *service.Activity
 	err := db.update(ctx, func(t *Tx) error {
-		x, err := t.activityIn(ctx, a, authz.ManageService, id)
+		x, err := t.activityAt(ctx, a, id, up.Version)
 		if err != nil {
 			return err
-		}
-		if x.Version != up.Version {
-			return errs.Conflict()
 		}
 		if !service.Editable(x.Status) {
 			return errs.New(errs.EUNPROCESSABLE, "service.activity.final")
@@ -294,12 +304,9 @@ func (db *DB) UpdateActivity(ctx context.Context, a Actor, id int64, up Activity
 func (db *DB) RateActivity(ctx context.Context, a Actor, id int64, r service.Ratings, version int64) (*service.Activity, error) {
 	var out *service.Activity
 	err := db.update(ctx, func(t *Tx) error {
-		x, err := t.activityIn(ctx, a, authz.ManageService, id)
+		x, err := t.activityAt(ctx, a, id, version)
 		if err != nil {
 			return err
-		}
-		if x.Version != version {
-			return errs.Conflict()
 		}
 		if err := service.CanRate(x.Status); err != nil {
 			return err
@@ -328,12 +335,9 @@ func (db *DB) RateActivity(ctx context.Context, a Actor, id int64, r service.Rat
 func (db *DB) StepActivity(ctx context.Context, a Actor, id int64, act service.Action, version int64) (*service.Activity, error) {
 	var out *service.Activity
 	err := db.update(ctx, func(t *Tx) error {
-		x, err := t.activityIn(ctx, a, authz.ManageService, id)
+		x, err := t.activityAt(ctx, a, id, version)
 		if err != nil {
 			return err
-		}
-		if x.Version != version {
-			return errs.Conflict()
 		}
 		to, err := service.Next(x.Status, act)
 		if err != nil {

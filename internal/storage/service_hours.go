@@ -417,6 +417,12 @@ func (db *DB) IssueCertificate(ctx context.Context, a Actor, c *service.Certific
 	})
 }
 
+// seesServiceOf tells whether the actor sees a record of a person's service kept at path: with
+// service.view there, or as that person.
+func seesServiceOf(a Actor, path string, personID int64) bool {
+	return a.P.CanAt(authz.ViewService, path) || (a.P.PersonID != 0 && a.P.PersonID == personID)
+}
+
 // ServiceCertificate returns a certificate the actor sees: of a person in their service scope,
 // or their own.
 func (db *DB) ServiceCertificate(ctx context.Context, a Actor, id int64) (*service.Certificate, error) {
@@ -426,7 +432,7 @@ func (db *DB) ServiceCertificate(ctx context.Context, a Actor, id int64) (*servi
 		if err != nil {
 			return notFound(err)
 		}
-		if !a.P.CanAt(authz.ViewService, c.UnitPath) && (a.P.PersonID == 0 || a.P.PersonID != c.PersonID) {
+		if !seesServiceOf(a, c.UnitPath, c.PersonID) {
 			return errs.NotFound()
 		}
 		return nil
@@ -504,7 +510,7 @@ func (db *DB) Correction(ctx context.Context, a Actor, id int64) (*service.Corre
 		if err != nil {
 			return notFound(err)
 		}
-		if !a.P.CanAt(authz.ViewService, c.UnitPath) && (a.P.PersonID == 0 || a.P.PersonID != c.PersonID) {
+		if !seesServiceOf(a, c.UnitPath, c.PersonID) {
 			return errs.NotFound()
 		}
 		return nil

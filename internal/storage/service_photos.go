@@ -102,21 +102,16 @@ func (db *DB) AddActivityPhotos(ctx context.Context, a Actor, activityID int64, 
 		}
 		now := t.db.clock.Now()
 		by, _ := actorRef(a)
-		ids := make([]int64, 0, len(ps))
-		var total int64
-		for _, p := range ps {
-			if p == nil || len(p.Data) == 0 || len(p.Thumb) == 0 || (p.ContentType != photo.JPEG && p.ContentType != photo.PNG) {
-				return fmt.Errorf("storage: activity photos: a photo was not processed")
-			}
-			id, err := t.insert(ctx, `INSERT INTO service_activity_photos (activity_id, content_type, width, height, bytes, data, thumb,
+		ids, total, err := storePhotos("activity photos", ps, func(p *photo.Photo) (int64, error) {
+			return t.insert(ctx, `INSERT INTO service_activity_photos (activity_id, content_type, width, height, bytes, data, thumb,
 				thumb_width, thumb_height, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				activityID, p.ContentType, p.Width, p.Height, int64(len(p.Data)), p.Data, p.Thumb, p.ThumbWidth, p.ThumbHeight, p.SHA256, by, now)
-			if err != nil {
-				return fmt.Errorf("storage: activity photo: %w", err)
-			}
-			ids = append(ids, id)
-			total += int64(len(p.Data))
-			ph := ActivityPhoto{ID: id, ActivityID: activityID, ContentType: p.ContentType, Width: p.Width, Height: p.Height,
+		})
+		if err != nil {
+			return err
+		}
+		for i, p := range ps {
+			ph := ActivityPhoto{ID: ids[i], ActivityID: activityID, ContentType: p.ContentType, Width: p.Width, Height: p.Height,
 				Bytes: int64(len(p.Data)), ThumbWidth: p.ThumbWidth, ThumbHeight: p.ThumbHeight, SHA256: p.SHA256, CreatedAt: now}
 			if !a.P.System {
 				ph.CreatedBy = a.P.UserID

@@ -62,13 +62,22 @@ func (t *Tx) unitIn(ctx context.Context, a Actor, perm authz.Perm, id int64) (*o
 	if err != nil {
 		return nil, err
 	}
-	if !a.Scope(perm).Contains(u.Path) {
-		if a.Scope(authz.ViewUnits).Contains(u.Path) {
-			return nil, errs.Forbidden()
-		}
-		return nil, errs.NotFound()
+	if err := checkReach(a, authz.ViewUnits, perm, u.Path); err != nil {
+		return nil, err
 	}
 	return u, nil
+}
+
+// checkReach tells whether perm reaches a record at path for the actor: forbidden when the
+// actor sees it (view reaches it) but may not do this, not found when they do not see it at all.
+func checkReach(a Actor, view, perm authz.Perm, path string) error {
+	if a.P.CanAt(perm, path) {
+		return nil
+	}
+	if a.P.CanAt(view, path) {
+		return errs.Forbidden()
+	}
+	return errs.NotFound()
 }
 
 // Unit returns the unit with id if the actor may see it.
