@@ -29,19 +29,26 @@ type PointsTarget struct {
 // pointsTarget reads a target (a person or a service team), without scope.
 func (t *Tx) pointsTarget(ctx context.Context, k points.TargetKind, id int64) (*PointsTarget, error) {
 	pt := &PointsTarget{Kind: k, ID: id}
-	var q string
-	switch {
-	case k.Person():
-		q = "SELECT p.name, p.unit_id, u.path, u.name FROM people p JOIN units u ON u.id = p.unit_id WHERE p.id = ?"
-	case k == points.ServiceTeam:
-		q = "SELECT s.name, s.unit_id, u.path, u.name FROM service_teams s JOIN units u ON u.id = s.unit_id WHERE s.id = ?"
-	default:
+	table := pointsTargetTable(k)
+	if table == "" {
 		return nil, errs.NotFound()
 	}
+	q := "SELECT x.name, x.unit_id, u.path, u.name FROM " + table + " x JOIN units u ON u.id = x.unit_id WHERE x.id = ?"
 	if err := t.QueryRow(ctx, q, id).Scan(&pt.Name, &pt.UnitID, &pt.UnitPath, &pt.UnitName); err != nil {
 		return nil, notFound(err)
 	}
 	return pt, nil
+}
+
+// pointsTargetTable is the table whose rows are the targets of kind k ("" for no valid kind).
+func pointsTargetTable(k points.TargetKind) string {
+	switch {
+	case k.Person():
+		return "people"
+	case k == points.ServiceTeam:
+		return "service_teams"
+	}
+	return ""
 }
 
 // pointsTargetIn reads a target perm reaches; a target the actor sees points of but may not act
@@ -445,54 +452,37 @@ func (db *DB) PointsRanking(ctx context.Context, a Actor, unitID int64, k points
 		if c := catalogueFor(cs, k, u.Path); c != nil && len(c.Ratios) > 0 {
 			out.Ratios = c.Ratios
 		}
+		// One query: each target's approved sum in span (scoped), its current name and unit (the
+		// entry's copy when the target is gone), and its X grade for the period.
 		sub, sa := subtreeCond("e.unit_path", u.Path)
 		sc, sca := scopeCond("e.unit_path", a.Scope(authz.ViewPoints))
-		rows, err := t.Query(ctx, `SELECT e.target_id, MAX(e.target_name), MAX(e.unit_path), SUM(e.points), COUNT(*) FROM points_entries e
-			WHERE e.target_kind = ? AND e.status = ? AND e.occurred_on >= ? AND e.occurred_on <= ? AND `+sub+" AND "+sc+
-			" GROUP BY e.target_id", append(append([]any{string(k), string(points.Approved), span.From, span.To}, sa...), sca...)...)
+		rows, err := t.Query(ctx, `SELECT s.target_id, COALESCE(x.name, s.name), COALESCE(xu.path, s.path), COALESCE(xu.name, ''),
+				s.total, s.n, g.reason
+			FROM (SELECT e.target_id, MAX(e.target_name) AS name, MAX(e.unit_path) AS path, SUM(e.points) AS total, COUNT(*) AS n
+				FROM points_entries e
+				WHERE e.target_kind = ? AND e.status = ? AND e.occurred_on >= ? AND e.occurred_on <= ? AND `+sub+" AND "+sc+`
+				GROUP BY e.target_id) s
+			LEFT JOIN `+pointsTargetTable(k)+` x ON x.id = s.target_id
+			LEFT JOIN units xu ON xu.id = x.unit_id
+			LEFT JOIN points_grades g ON g.target_kind = ? AND g.target_id = s.target_id AND g.period_key = ? AND g.grade = ?`,
+			append(append(append([]any{string(k), string(points.Approved), span.From, span.To}, sa...), sca...),
+				string(k), span.Key, string(points.X))...)
 		if err != nil {
 			return fmt.Errorf("storage: points ranking: %w", err)
 		}
+		defer rows.Close()
 		var rs []points.Standing
 		for rows.Next() {
 			s := points.Standing{Kind: k}
-			if err := rows.Scan(&s.ID, &s.Name, &s.UnitPath, &s.Total, &s.Entries); err != nil {
-				rows.Close()
+			var reason sql.NullString
+			if err := rows.Scan(&s.ID, &s.Name, &s.UnitPath, &s.UnitName, &s.Total, &s.Entries, &reason); err != nil {
 				return err
 			}
+			s.XGraded, s.XReason = reason.Valid, reason.String
 			rs = append(rs, s)
 		}
-		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
-		}
-		// X grades of this period, and every target's current unit name.
-		xs := map[int64]string{}
-		gr, err := t.Query(ctx, "SELECT target_id, reason FROM points_grades WHERE target_kind = ? AND period_key = ? AND grade = ?",
-			string(k), span.Key, string(points.X))
-		if err != nil {
-			return err
-		}
-		for gr.Next() {
-			var id int64
-			var reason string
-			if err := gr.Scan(&id, &reason); err != nil {
-				gr.Close()
-				return err
-			}
-			xs[id] = reason
-		}
-		gr.Close()
-		names := map[string]string{}
-		for i := range rs {
-			if reason, ok := xs[rs[i].ID]; ok {
-				rs[i].XGraded, rs[i].XReason = true, reason
-			}
-			if pt, err := t.pointsTarget(ctx, k, rs[i].ID); err == nil {
-				rs[i].Name, rs[i].UnitPath = pt.Name, pt.UnitPath
-				names[pt.UnitPath] = pt.UnitName
-			}
-			rs[i].UnitName = names[rs[i].UnitPath]
 		}
 		out.Standings = points.Rank(rs, out.Ratios)
 		return nil
@@ -532,25 +522,23 @@ func (t *Tx) setPointsX(ctx context.Context, a Actor, k points.TargetKind, id in
 	if set && reason == "" {
 		return errs.Invalid(errs.Field("reason", "points.x.reason"))
 	}
-	return func() error {
-		if !k.Valid() {
-			return errs.NotFound()
+	if !k.Valid() {
+		return errs.NotFound()
+	}
+	pt, err := t.pointsTargetIn(ctx, a, k, id, authz.ApprovePoints)
+	if err != nil {
+		return err
+	}
+	if _, err := t.Exec(ctx, "DELETE FROM points_grades WHERE target_kind = ? AND target_id = ? AND period_key = ?", string(k), id, periodKey); err != nil {
+		return err
+	}
+	if set {
+		if _, err := t.Exec(ctx, `INSERT INTO points_grades (target_kind, target_id, period_key, grade, reason, unit_id, unit_path, set_by, set_name, set_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(k), id, periodKey, string(points.X), reason, pt.UnitID, pt.UnitPath,
+			nullID(a.P.UserID), a.P.Username, t.db.clock.Now()); err != nil {
+			return fmt.Errorf("storage: points grade: %w", err)
 		}
-		pt, err := t.pointsTargetIn(ctx, a, k, id, authz.ApprovePoints)
-		if err != nil {
-			return err
-		}
-		if _, err := t.Exec(ctx, "DELETE FROM points_grades WHERE target_kind = ? AND target_id = ? AND period_key = ?", string(k), id, periodKey); err != nil {
-			return err
-		}
-		if set {
-			if _, err := t.Exec(ctx, `INSERT INTO points_grades (target_kind, target_id, period_key, grade, reason, unit_id, unit_path, set_by, set_name, set_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(k), id, periodKey, string(points.X), reason, pt.UnitID, pt.UnitPath,
-				nullID(a.P.UserID), a.P.Username, t.db.clock.Now()); err != nil {
-				return fmt.Errorf("storage: points grade: %w", err)
-			}
-		}
-		return t.audit(ctx, a, "points.grade_x", "points_target", id, pt.UnitPath, nil,
-			map[string]any{"kind": k, "period": periodKey, "x": set, "reason": reason})
-	}()
+	}
+	return t.audit(ctx, a, "points.grade_x", "points_target", id, pt.UnitPath, nil,
+		map[string]any{"kind": k, "period": periodKey, "x": set, "reason": reason})
 }

@@ -6,6 +6,7 @@ import (
 
 	"wuxing/internal/authz"
 	"wuxing/internal/quota"
+	"wuxing/internal/service"
 )
 
 // HonourVolunteer is one volunteer on the honour roll: approved hours in the period.
@@ -138,7 +139,7 @@ func (db *DB) ServiceCalendar(ctx context.Context, a Actor, from, to string) ([]
 		rows, err := t.Query(ctx, `SELECT sa.id, sa.service_date, sa.title, sa.status, st.id, st.name, u.name, sa.unit_path
 			FROM service_activities sa JOIN service_teams st ON st.id = sa.team_id JOIN units u ON u.id = sa.unit_id
 			WHERE sa.service_date >= ? AND sa.service_date <= ? AND sa.status <> ? AND `+cond+`
-			ORDER BY sa.service_date, sa.starts_at, sa.id LIMIT 2000`, append([]any{from, to, "cancelled"}, args...)...)
+			ORDER BY sa.service_date, sa.starts_at, sa.id LIMIT 2000`, append([]any{from, to, string(service.Cancelled)}, args...)...)
 		if err != nil {
 			return fmt.Errorf("storage: service calendar: %w", err)
 		}

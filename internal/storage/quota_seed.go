@@ -186,7 +186,7 @@ func (db *DB) SeedService(ctx context.Context, a Actor, s *ServiceSeed) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		var parts, audits [][]any
+		var parts [][]any
 		for _, st := range s.Teams {
 			for _, sa := range st.Activities {
 				if sa.Activity.ID == 0 {
@@ -199,15 +199,13 @@ func (db *DB) SeedService(ctx context.Context, a Actor, s *ServiceSeed) error {
 				for _, h := range sa.Hours {
 					parts = append(parts, []any{sa.Activity.ID, h.PersonID, string(service.Entered), h.Centihours, 1, at, at})
 				}
-				// The approval's audit entry, as t.audit writes it, batched below.
-				audits = append(audits, []any{now, nil, "system", "approve", "service_activity", sa.Activity.ID, st.Team.UnitPath,
-					`{"status":"closed"}`, fmt.Sprintf(`{"participants":%d,"status":"approved"}`, len(sa.Hours)), a.IP})
+				if err := t.audit(ctx, a, "approve", "service_activity", sa.Activity.ID, st.Team.UnitPath,
+					map[string]any{"status": service.Closed}, map[string]any{"status": service.Approved, "participants": len(sa.Hours)}); err != nil {
+					return err
+				}
 			}
 		}
 		if err := t.insertRows(ctx, "service_participants (activity_id, person_id, source, centihours, version, created_at, updated_at)", parts); err != nil {
-			return err
-		}
-		if err := t.insertRows(ctx, "audit_log (at, user_id, username, action, entity, entity_id, unit_path, before_data, after_data, ip)", audits); err != nil {
 			return err
 		}
 		// The ledger, as approval writes it: one approval row per participant with hours.
